@@ -1,0 +1,175 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import (
+    Community,
+    Compound,
+    Consent,
+    District,
+    ResidentProfile,
+    StaffAssignment,
+    Street,
+    User,
+)
+from governance_portal.admin_scoping import ScopedInline, ScopedModelAdmin
+from governance_portal.masking import mask_phone
+
+
+@admin.register(District)
+class DistrictAdmin(ScopedModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+class CommunityInline(ScopedInline):
+    model = Community
+    fields = ["name", "office_address", "office_hours", "office_phone"]
+    show_change_link = True
+
+
+@admin.register(Street)
+class StreetAdmin(ScopedModelAdmin):
+    scope_path = "communities"  # enables staff access; rows are scoped by scope_queryset below
+    list_display = ["name", "district", "office_address", "office_phone", "community_count"]
+    list_filter = ["district"]
+    search_fields = ["name", "office_address"]
+    inlines = [CommunityInline]
+
+    def scope_queryset(self, queryset, scope):
+        if scope.everything:
+            return queryset
+        return queryset.filter(pk__in=scope.street_ids)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_community_count=Count("communities"))
+
+    @admin.display(description=_("communities"), ordering="_community_count")
+    def community_count(self, obj):
+        return obj._community_count
+
+
+class CompoundInline(ScopedInline):
+    model = Compound
+    fields = ["name", "address", "property_company"]
+    staff_actions = frozenset({"view", "add", "change"})
+
+
+class StaffAssignmentInline(ScopedInline):
+    model = StaffAssignment
+    fk_name = "community"
+    fields = ["user", "role", "title", "started_on", "ended_on"]
+    readonly_fields = ["started_on"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Community)
+class CommunityAdmin(ScopedModelAdmin):
+    scope_path = ""
+    staff_actions = frozenset({"view", "change"})
+    list_display = ["name", "street", "office_address", "office_phone", "resident_count"]
+    list_filter = ["street__district", "street"]
+    list_select_related = ["street"]
+    search_fields = ["name", "street__name", "office_address"]
+    inlines = [CompoundInline, StaffAssignmentInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_resident_count=Count("residents"))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Staff edit their community's details; only administrators move it between streets.
+        return [] if request.user.is_superuser else ["street", "name"]
+
+    @admin.display(description=_("residents"), ordering="_resident_count")
+    def resident_count(self, obj):
+        return obj._resident_count
+
+
+@admin.register(Compound)
+class CompoundAdmin(ScopedModelAdmin):
+    scope_path = "community"
+    staff_actions = frozenset({"view", "add", "change"})
+    list_display = ["name", "community", "address", "property_company"]
+    list_filter = ["community__street", "community"]
+    list_select_related = ["community"]
+    search_fields = ["name", "address", "property_company"]
+
+
+class StaffAssignmentUserInline(ScopedInline):
+    model = StaffAssignment
+    fk_name = "user"
+    fields = ["street", "community", "role", "title", "started_on", "ended_on"]
+    readonly_fields = ["started_on"]
+
+
+class ConsentInline(ScopedInline):
+    model = Consent
+    fields = ["notice", "version", "given_at", "withdrawn_at"]
+    readonly_fields = ["notice", "version", "given_at"]
+
+
+@admin.register(User)
+class PortalUserAdmin(ScopedModelAdmin, UserAdmin):
+    """Users and their roles: administrators only."""
+
+    list_display = ["username", "name", "masked_phone", "is_staff", "is_active", "last_login"]
+    list_filter = ["is_staff", "is_superuser", "is_active"]
+    search_fields = ["username", "name", "phone", "email"]
+    ordering = ["username"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Personal information"), {"fields": ["name", "phone", "email"]}),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "name", "phone"]}),
+        (None, {"classes": ["wide"], "fields": ["password1", "password2"]}),
+    ]
+    inlines = [StaffAssignmentUserInline, ConsentInline]
+
+    @admin.display(description=_("mobile number"), ordering="phone")
+    def masked_phone(self, obj):
+        return mask_phone(obj.phone)
+
+
+@admin.register(StaffAssignment)
+class StaffAssignmentAdmin(ScopedModelAdmin):
+    list_display = ["user", "street", "community", "role", "title", "started_on", "ended_on"]
+    list_filter = ["role", "street", "community__street", "ended_on"]
+    list_select_related = ["user", "street", "community"]
+    search_fields = ["user__username", "user__name", "title"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(ResidentProfile)
+class ResidentProfileAdmin(ScopedModelAdmin):
+    scope_path = "community"
+    staff_actions = frozenset({"view", "change"})
+    list_display = ["name", "masked_phone", "community", "compound", "registered_at"]
+    list_filter = ["community__street", "community"]
+    list_select_related = ["user", "community", "compound"]
+    search_fields = ["user__name", "user__phone"]
+    readonly_fields = ["user", "registered_at"]
+    fields = ["user", "community", "compound", "registered_at"]
+
+    @admin.display(description=_("full name"), ordering="user__name")
+    def name(self, obj):
+        return obj.user.display_name
+
+    @admin.display(description=_("mobile number"))
+    def masked_phone(self, obj):
+        return mask_phone(obj.user.phone)
+
+
+@admin.register(Consent)
+class ConsentAdmin(ScopedModelAdmin):
+    list_display = ["user", "notice", "version", "given_at", "withdrawn_at"]
+    list_filter = ["notice", "version"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__name"]
+    readonly_fields = ["user", "notice", "version", "given_at"]

@@ -1,0 +1,24 @@
+"""Log in with a username or, for residents, the mobile number they registered with."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+from communities.validators import normalize_mainland_mobile
+
+
+class UsernameOrPhoneBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None or password is None:
+            return None
+        user_model = get_user_model()
+        phone = normalize_mainland_mobile(username)
+        user = user_model._default_manager.filter(username=username).first()
+        if user is None and phone:
+            user = user_model._default_manager.filter(phone=phone).first()
+        if user is None:
+            # Run the hasher anyway so that timing does not tell which usernames exist.
+            user_model().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from communities.management.commands.seed_demo import demo_logins
+
+
+class Command(BaseCommand):
+    help = "Print the demo logins that seed_demo creates."
+
+    def handle(self, *args, **options):
+        self.stdout.write("Demo logins (password for all: shown beside each):")
+        for role, login, password in demo_logins():
+            self.stdout.write(f"  {role:<28} {login:<16} {password}")

@@ -1,0 +1,304 @@
+"""The organisation tree (District → Street → Community → Compound) and the people in it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from communities.validators import normalize_mainland_mobile, validate_mainland_mobile
+
+
+class OfficeFields(models.Model):
+    """Where and when residents can find an office (街道办 or 社区居委会)."""
+
+    office_address = models.CharField(_("office address"), max_length=200, blank=True)
+    office_hours = models.CharField(
+        _("office hours"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Mon–Fri 8:30–12:00, 14:30–17:30"),
+    )
+    office_phone = models.CharField(_("office phone"), max_length=30, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class District(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Street(OfficeFields):
+    district = models.ForeignKey(
+        District, models.PROTECT, related_name="streets", verbose_name=_("district")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("subdistrict", "street")
+        verbose_name_plural = pgettext_lazy("subdistrict", "streets")
+        ordering = ["district__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "name"], name="communities_street_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("communities:street_detail", args=[self.pk])
+
+
+class CommunityQuerySet(models.QuerySet):
+    def in_scope(self, scope) -> CommunityQuerySet:
+        """Communities the holder of ``scope`` may act on (see communities.permissions)."""
+        if scope.everything:
+            return self
+        return self.filter(pk__in=scope.community_ids)
+
+
+class Community(OfficeFields):
+    street = models.ForeignKey(
+        Street,
+        models.PROTECT,
+        related_name="communities",
+        verbose_name=pgettext_lazy("subdistrict", "street"),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    objects = CommunityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["street__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["street", "name"], name="communities_community_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("communities:community_detail", args=[self.pk])
+
+
+class CompoundQuerySet(models.QuerySet):
+    def in_scope(self, scope) -> CompoundQuerySet:
+        if scope.everything:
+            return self
+        return self.filter(community_id__in=scope.community_ids)
+
+
+class Compound(models.Model):
+    """A residential compound (小区) inside a community."""
+
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="compounds", verbose_name=_("community")
+    )
+    name = models.CharField(_("name"), max_length=80)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    property_company = models.CharField(
+        _("property management company"), max_length=100, blank=True
+    )
+
+    objects = CompoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("compound")
+        verbose_name_plural = _("compounds")
+        ordering = ["community__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "name"], name="communities_compound_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in. Residents log in with their mobile number as username."""
+
+    name = models.CharField(_("full name"), max_length=50, blank=True)
+    phone = models.CharField(
+        _("mobile number"),
+        max_length=11,
+        blank=True,
+        validators=[validate_mainland_mobile],
+    )
+
+    objects = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=~Q(phone=""),
+                name="communities_user_unique_phone",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        self.phone = normalize_mainland_mobile(self.phone)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.username
+
+
+class StaffAssignmentQuerySet(models.QuerySet):
+    def active(self) -> StaffAssignmentQuerySet:
+        return self.filter(ended_on__isnull=True)
+
+
+class StaffAssignment(models.Model):
+    """A user works for one street office or one community, in a role.
+
+    Exactly one of ``street`` and ``community`` is set. An assignment is ended, not deleted, so the
+    record of who held which post stays.
+    """
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("Leader (secretary or director)")
+        COMMITTEE = "committee", _("Committee member")
+        STAFF = "staff", _("Staff member")
+        SOCIAL_WORKER = "social_worker", _("Social worker at the station")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="staff_assignments",
+        verbose_name=_("user"),
+    )
+    street = models.ForeignKey(
+        Street,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_assignments",
+        verbose_name=pgettext_lazy("subdistrict", "street"),
+    )
+    community = models.ForeignKey(
+        Community,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_assignments",
+        verbose_name=_("community"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    title = models.CharField(
+        _("job title"), max_length=50, blank=True, help_text=_("For example: Party secretary")
+    )
+    started_on = models.DateField(_("started on"), auto_now_add=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = StaffAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("staff assignment")
+        verbose_name_plural = _("staff assignments")
+        ordering = ["street__name", "community__name", "role"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(street__isnull=False) & Q(community__isnull=True))
+                | (Q(street__isnull=True) & Q(community__isnull=False)),
+                name="communities_staffassignment_street_xor_community",
+                violation_error_message=_("Choose either a street or a community, not both."),
+            ),
+        ]
+        indexes = [
+            # scope_for(user) reads a user's active assignments on every staff request.
+            models.Index(fields=["user", "ended_on"], name="staffassignment_user_active"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit} · {self.get_role_display()}"
+
+    @property
+    def unit(self) -> Street | Community | None:
+        return self.street or self.community
+
+
+class ResidentProfile(models.Model):
+    """What the portal knows of a resident beyond their login."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="resident_profile",
+        verbose_name=_("user"),
+    )
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="residents", verbose_name=_("community")
+    )
+    compound = models.ForeignKey(
+        Compound,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residents",
+        verbose_name=_("compound"),
+    )
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resident profile")
+        verbose_name_plural = _("resident profiles")
+        ordering = ["-registered_at"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Consent(models.Model):
+    """A person's agreement to a version of a notice; withdrawn, never deleted."""
+
+    class Notice(models.TextChoices):
+        PRIVACY = "privacy", _("Privacy notice")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="consents",
+        verbose_name=_("user"),
+    )
+    notice = models.CharField(_("notice"), max_length=20, choices=Notice.choices)
+    version = models.CharField(_("version"), max_length=20)
+    given_at = models.DateTimeField(_("given at"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_notice_display()} {self.version}"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GovernancePortalConfig(AppConfig):
+    name = "governance_portal"
+    verbose_name = _("Portal")

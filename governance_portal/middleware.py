@@ -1,0 +1,59 @@
+"""Request/response plumbing shared by every page."""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+
+# No inline scripts or styles anywhere: every script and stylesheet is a file under static/.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+class SecurityHeadersMiddleware:
+    """CSP on every response; pages shown to a logged-in user are never stored by caches."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)  # max-age=0, no-cache, no-store, private
+        return response
+
+
+class PortalLocaleMiddleware:
+    """Chinese first: the language is the one the visitor chose (cookie), else zh-hans.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language; a street office's portal
+    speaks Chinese until the visitor asks for English.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _ in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response

@@ -1,0 +1,73 @@
+"""The home page, the display-mode switch and the privacy notice."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import TemplateView
+
+from communities.models import Community, ResidentProfile, Street
+from communities.permissions import scope_for
+from governance_portal.display import COOKIE_AGE, DISPLAY_COOKIE, LARGE, STANDARD
+
+
+@method_decorator(login_not_required, name="dispatch")
+class HomeView(TemplateView):
+    template_name = "governance_portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["streets"] = Street.objects.select_related("district").prefetch_related(
+            Prefetch("communities", queryset=Community.objects.order_by("name"))
+        )
+        scope = scope_for(user)
+        context["my_communities"] = (
+            Community.objects.in_scope(scope).select_related("street") if scope.is_staff else []
+        )
+        context["my_profile"] = (
+            ResidentProfile.objects.select_related("community", "compound")
+            .filter(user=user)
+            .first()
+            if user.is_authenticated
+            else None
+        )
+        return context
+
+
+@method_decorator(login_not_required, name="dispatch")
+class DisplayModeView(View):
+    """POST ``mode=large|standard``; remembered per browser in a cookie, works without JS."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        mode = LARGE if request.POST.get("mode") == LARGE else STANDARD
+        next_url = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = "/"
+        response = HttpResponseRedirect(next_url)
+        response.set_cookie(
+            DISPLAY_COOKIE,
+            mode,
+            max_age=COOKIE_AGE,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+        )
+        return response
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PrivacyNoticeView(TemplateView):
+    template_name = "governance_portal/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["version"] = settings.PRIVACY_NOTICE_VERSION
+        return context
