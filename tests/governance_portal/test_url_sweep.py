@@ -1,0 +1,168 @@
+"""Every URL × every persona × GET and POST: never a 500, never another community's data.
+
+Each named URL must be listed in ACCESS; a new URL without an entry fails
+``test_every_url_is_classified``, so nobody adds a page without saying who may open it.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from communities.models import Community, Compound, ResidentProfile, Street, User
+from tests.conftest import client_for
+from tests.factories import CompoundFactory
+
+PUBLIC, LOGIN, COMMUNITY_STAFF, STREET_STAFF = "public", "login", "community", "street"
+
+ACCESS = {
+    "home": PUBLIC,
+    "display_mode": PUBLIC,
+    "privacy_notice": PUBLIC,
+    "set_language": PUBLIC,
+    "login": PUBLIC,
+    "logout": PUBLIC,
+    "password_change": LOGIN,
+    "password_change_done": LOGIN,
+    "password_reset": PUBLIC,
+    "password_reset_done": PUBLIC,
+    "password_reset_confirm": PUBLIC,
+    "password_reset_complete": PUBLIC,
+    "communities:street_list": PUBLIC,
+    "communities:street_detail": PUBLIC,
+    "communities:community_detail": PUBLIC,
+    "communities:resident_register": PUBLIC,
+    "communities:community_list": COMMUNITY_STAFF,
+    "communities:community_manage": COMMUNITY_STAFF,
+    "communities:community_update": COMMUNITY_STAFF,
+    "communities:compound_create": COMMUNITY_STAFF,
+    "communities:compound_update": COMMUNITY_STAFF,
+    "communities:resident_list": COMMUNITY_STAFF,
+    "communities:street_update": STREET_STAFF,
+}
+
+
+def named_urls(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # the admin has its own tests (tests/communities/test_admin.py)
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from named_urls(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+def test_every_url_is_classified():
+    assert {name for name, _ in named_urls()} == set(ACCESS)
+
+
+@pytest.fixture
+def world(community, other_community, street):
+    """Records of ``community`` (the victim) that outsiders try to reach."""
+    compound = CompoundFactory(community=community)
+    return {"community": community, "compound": compound, "street": street}
+
+
+def url_for(name: str, world) -> str:
+    pattern = dict(named_urls())[name].pattern
+    keys = set(pattern.converters)
+    if not keys:
+        return reverse(name)
+    if name == "password_reset_confirm":
+        return reverse(name, kwargs={"uidb64": "MQ", "token": "set-password"})
+    if name.startswith("communities:street_"):
+        return reverse(name, kwargs={"pk": world["street"].pk})
+    if name == "communities:compound_update":
+        return reverse(name, kwargs={"pk": world["compound"].pk})
+    kwargs = {key: world["community"].pk for key in keys}
+    return reverse(name, kwargs=kwargs)
+
+
+def snapshot():
+    """What an unauthorised POST must leave untouched."""
+    return (
+        list(Community.objects.values_list("pk", "office_address", "office_hours", "introduction")),
+        list(Street.objects.values_list("pk", "office_address", "introduction")),
+        list(Compound.objects.values_list("pk", "name", "address")),
+        User.objects.count(),
+        ResidentProfile.objects.count(),
+    )
+
+
+HOSTILE_POST = {
+    "name": "<script>alert(1)</script>",
+    "office_address": "x" * 5000,
+    "office_hours": "\x00",
+    "introduction": "😀" * 10,
+    "address": "被篡改",
+}
+
+PERSONAS = ["anonymous", "resident", "other_community_staff", "community_staff", "street_staff"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(ACCESS))
+def test_url_sweep(name, persona, request, world):
+    user = None if persona == "anonymous" else request.getfixturevalue(persona)
+    client = client_for(user)
+    url = url_for(name, world)
+    access = ACCESS[name]
+    names_an_object = bool(dict(named_urls())[name].pattern.converters)
+    victims_staff = {"community_staff", "street_staff"}
+    any_staff = victims_staff | {"other_community_staff"}
+    allowed = (
+        access == PUBLIC
+        or (access == LOGIN and user is not None)
+        or (
+            access == COMMUNITY_STAFF
+            and persona in (victims_staff if names_an_object else any_staff)
+        )
+        or (access == STREET_STAFF and persona == "street_staff")
+    )
+
+    get = client.get(url)
+    assert get.status_code < 500
+    if access != PUBLIC and persona not in victims_staff:
+        page = get.content.decode()
+        assert world["community"].name not in page and world["compound"].name not in page
+    if not allowed:
+        if user is None:
+            assert get.status_code == 302 and reverse("login") in get["Location"]
+        else:
+            assert get.status_code in {403, 404}
+
+    before = snapshot()
+    post = client.post(url, HOSTILE_POST)
+    assert post.status_code < 500
+    if not allowed:
+        assert post.status_code in {302, 403, 404, 405}
+        assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", ["communities:community_manage", "communities:resident_list"])
+def test_outsider_staff_get_404_for_another_communitys_page(name, world, other_community_staff):
+    response = client_for(other_community_staff).get(url_for(name, world))
+
+    assert response.status_code == 404
+
+
+def test_outsider_cannot_edit_another_communitys_compound(world, other_community_staff):
+    url = url_for("communities:compound_update", world)
+
+    response = client_for(other_community_staff).post(url, {"name": "改名"})
+
+    assert response.status_code == 404
+    world["compound"].refresh_from_db()
+    assert world["compound"].name != "改名"
+
+
+def test_community_staff_cannot_edit_their_street(world, community_staff):
+    response = client_for(community_staff).get(url_for("communities:street_update", world))
+
+    assert response.status_code == 403
+
+
+def test_street_staff_cannot_edit_another_street(other_street, street_staff):
+    url = reverse("communities:street_update", args=[other_street.pk])
+
+    assert client_for(street_staff).get(url).status_code == 404
