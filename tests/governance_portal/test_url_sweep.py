@@ -74,7 +74,7 @@ def url_for(name: str, world) -> str:
         return reverse(name, kwargs={"pk": world["street"].pk})
     if name == "communities:compound_update":
         return reverse(name, kwargs={"pk": world["compound"].pk})
-    kwargs = {key: world["community"].pk for key in keys}
+    kwargs = dict.fromkeys(keys, world["community"].pk)
     return reverse(name, kwargs=kwargs)
 
 
