@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import (
@@ -38,9 +38,12 @@ class StreetAdmin(ScopedModelAdmin):
     inlines = [CommunityInline]
 
     def scope_queryset(self, queryset, scope):
+        # Street staff see their street; community staff see (read-only) the street they are in.
         if scope.everything:
             return queryset
-        return queryset.filter(pk__in=scope.street_ids)
+        return queryset.filter(
+            Q(pk__in=scope.street_ids) | Q(communities__in=scope.community_ids)
+        ).distinct()
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_community_count=Count("communities"))

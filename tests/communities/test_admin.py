@@ -125,3 +125,19 @@ def test_changelist_queries_stay_flat(admin_user, django_assert_max_num_queries)
         client.get(url)
     assert ResidentProfile.objects.count() == 21
     assert Community.objects.count() == 21
+
+
+def test_community_staff_see_their_own_street_read_only(
+    community_staff, community, other_community
+):
+    client = client_for(community_staff)
+    page = client.get(reverse("admin:communities_street_changelist"))
+
+    assert [s.name for s in page.context["cl"].result_list] == [community.street.name]
+    change = client.post(
+        reverse("admin:communities_street_change", args=[community.street.pk]),
+        {"name": "改名", "district": community.street.district_id},
+    )
+    assert change.status_code == 403
+    community.street.refresh_from_db()
+    assert community.street.name != "改名"
