@@ -7,6 +7,6 @@ class Command(BaseCommand):
     help = "Print the demo logins that seed_demo creates."
 
     def handle(self, *args, **options):
-        self.stdout.write("Demo logins (password for all: shown beside each):")
+        self.stdout.write("Demo logins for http://127.0.0.1:8000 (role, login, password):")
         for role, login, password in demo_logins():
             self.stdout.write(f"  {role:<28} {login:<16} {password}")
