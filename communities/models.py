@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -11,6 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from communities.validators import normalize_mainland_mobile, validate_mainland_mobile
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class OfficeFields(models.Model):
@@ -268,6 +274,8 @@ class ResidentProfile(models.Model):
         verbose_name=_("compound"),
     )
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    # The secret in the resident's personal calendar feed URL; resettable.
+    calendar_token = models.CharField(max_length=40, default=new_token, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("resident profile")

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.db import IntegrityError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
+from activities.models import Activity
 from communities import actions
 from communities.filters import ResidentFilter
 from communities.forms import (
@@ -45,7 +46,8 @@ class StreetDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         can_edit = scope_for(self.request.user).covers_street(self.object.pk)
-        return super().get_context_data(can_edit=can_edit, **kwargs)
+        upcoming = Activity.objects.listed().filter(street=self.object)[:6]
+        return super().get_context_data(can_edit=can_edit, upcoming=upcoming, **kwargs)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -53,6 +55,13 @@ class CommunityDetailView(DetailView):
     queryset = Community.objects.select_related("street__district").prefetch_related(
         Prefetch("compounds", queryset=Compound.objects.order_by("name"))
     )
+
+    def get_context_data(self, **kwargs):
+        # The community's own activities and those of its whole street.
+        upcoming = Activity.objects.listed().filter(
+            Q(community=self.object) | Q(community__isnull=True, street_id=self.object.street_id)
+        )[:6]
+        return super().get_context_data(upcoming=upcoming, **kwargs)
 
 
 @method_decorator(login_not_required, name="dispatch")

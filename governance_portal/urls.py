@@ -1,8 +1,11 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
+from django.views.static import serve
 
 from communities.forms import PortalAuthenticationForm
 from governance_portal import views
@@ -21,5 +24,12 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("communities.urls")),
+    path("", include("activities.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.DEBUG:
+    # Development only; in production the reverse proxy serves media (docs/deploy.md).
+    urlpatterns += static(
+        settings.MEDIA_URL, login_not_required(serve), document_root=settings.MEDIA_ROOT
+    )

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
+from activities.models import Activity
 from communities.models import Community, ResidentProfile, Street
 from communities.permissions import scope_for
 from governance_portal.display import COOKIE_AGE, DISPLAY_COOKIE, LARGE, STANDARD
@@ -27,6 +28,13 @@ class HomeView(TemplateView):
         scope = scope_for(user)
         context["my_communities"] = (
             Community.objects.in_scope(scope).select_related("street") if scope.is_staff else []
+        )
+        context["upcoming"] = Activity.objects.listed()[:6]
+        context["news"] = (
+            Activity.objects.filter(status=Activity.Status.COMPLETED)
+            .exclude(report="")
+            .select_related("community", "street")
+            .order_by("-ends_at", "-pk")[:3]
         )
         context["my_profile"] = (
             ResidentProfile.objects.select_related("community", "compound")

@@ -7,11 +7,15 @@ Each named URL must be listed in ACCESS; a new URL without an entry fails
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from activities import actions
+from activities.models import Activity, ActivityPhoto, Signup
 from communities.models import Community, Compound, ResidentProfile, Street, User
+from tests.activities.factories import ActivityFactory
 from tests.conftest import client_for
-from tests.factories import CompoundFactory
+from tests.factories import CompoundFactory, ResidentProfileFactory
 
-PUBLIC, LOGIN, COMMUNITY_STAFF, STREET_STAFF = "public", "login", "community", "street"
+PUBLIC, LOGIN, RESIDENT, OWNER = "public", "login", "resident", "owner"
+COMMUNITY_STAFF, STREET_STAFF = "community", "street"
 
 ACCESS = {
     "home": PUBLIC,
@@ -37,6 +41,36 @@ ACCESS = {
     "communities:compound_update": COMMUNITY_STAFF,
     "communities:resident_list": COMMUNITY_STAFF,
     "communities:street_update": STREET_STAFF,
+    "activities:activity_list": PUBLIC,
+    "activities:activity_detail": PUBLIC,
+    "activities:activity_calendar": PUBLIC,
+    "activities:news_list": PUBLIC,
+    "activities:calendar_feed": PUBLIC,  # the secret token is the key
+    "activities:signup_create": RESIDENT,
+    "activities:signup_cancel": OWNER,  # only the resident who signed up
+    "activities:self_checkin": LOGIN,
+    "activities:me": LOGIN,
+    "activities:notifications_read": LOGIN,
+    "activities:calendar_token_reset": RESIDENT,
+    "activities:manage_list": COMMUNITY_STAFF,
+    "activities:activity_create": COMMUNITY_STAFF,
+    "activities:activity_manage": COMMUNITY_STAFF,
+    "activities:activity_update": COMMUNITY_STAFF,
+    "activities:activity_publish": COMMUNITY_STAFF,
+    "activities:activity_complete": COMMUNITY_STAFF,
+    "activities:activity_cancel": COMMUNITY_STAFF,
+    "activities:activity_copy": COMMUNITY_STAFF,
+    "activities:activity_repeat": COMMUNITY_STAFF,
+    "activities:activity_report": COMMUNITY_STAFF,
+    "activities:photo_upload": COMMUNITY_STAFF,
+    "activities:photo_delete": COMMUNITY_STAFF,
+    "activities:activity_qr": COMMUNITY_STAFF,
+    "activities:checkin_desk": COMMUNITY_STAFF,
+    "activities:desk_signup": COMMUNITY_STAFF,
+    "activities:walk_in": COMMUNITY_STAFF,
+    "activities:signin_sheet": COMMUNITY_STAFF,
+    "activities:attendance_mark": COMMUNITY_STAFF,
+    "activities:staff_signup_cancel": COMMUNITY_STAFF,
 }
 
 
@@ -57,10 +91,36 @@ def test_every_url_is_classified():
 
 
 @pytest.fixture
-def world(community, other_community, street):
+def world(community, other_community, street, community_staff):
     """Records of ``community`` (the victim) that outsiders try to reach."""
     compound = CompoundFactory(community=community)
-    return {"community": community, "compound": compound, "street": street}
+    activity = ActivityFactory(community=community, created_by=community_staff)
+    victim = ResidentProfileFactory(community=community, user__name="受害居民")
+    signup = actions.signup_create(activity=activity, resident=victim.user)
+    photo = ActivityPhoto.objects.create(
+        activity=activity,
+        image="activities/sweep.jpg",
+        thumbnail="activities/sweep_thumb.jpg",
+        width=1,
+        height=1,
+        uploaded_by=community_staff,
+    )
+    return {
+        "community": community,
+        "compound": compound,
+        "street": street,
+        "activity": activity,
+        "signup": signup,
+        "photo": photo,
+        "profile": victim,
+    }
+
+
+SIGNUP_URLS = {
+    "activities:signup_cancel",
+    "activities:attendance_mark",
+    "activities:staff_signup_cancel",
+}
 
 
 def url_for(name: str, world) -> str:
@@ -74,6 +134,17 @@ def url_for(name: str, world) -> str:
         return reverse(name, kwargs={"pk": world["street"].pk})
     if name == "communities:compound_update":
         return reverse(name, kwargs={"pk": world["compound"].pk})
+    if name == "activities:calendar_feed":
+        return reverse(name, kwargs={"token": world["profile"].calendar_token})
+    if name == "activities:self_checkin":
+        activity = world["activity"]
+        return reverse(name, kwargs={"pk": activity.pk, "token": activity.checkin_token})
+    if name in SIGNUP_URLS:
+        return reverse(name, kwargs={"pk": world["signup"].pk})
+    if name == "activities:photo_delete":
+        return reverse(name, kwargs={"pk": world["photo"].pk})
+    if name.startswith("activities:"):
+        return reverse(name, kwargs={"pk": world["activity"].pk})
     kwargs = dict.fromkeys(keys, world["community"].pk)
     return reverse(name, kwargs=kwargs)
 
@@ -81,6 +152,9 @@ def url_for(name: str, world) -> str:
 def snapshot():
     """What an unauthorised POST must leave untouched."""
     return (
+        list(Activity.objects.values_list("pk", "title", "status", "places_taken", "venue")),
+        list(Signup.objects.values_list("pk", "status")),
+        ActivityPhoto.objects.count(),
         list(Community.objects.values_list("pk", "office_address", "office_hours", "introduction")),
         list(Street.objects.values_list("pk", "office_address", "introduction")),
         list(Compound.objects.values_list("pk", "name", "address")),
@@ -113,6 +187,7 @@ def test_url_sweep(name, persona, request, world):
     allowed = (
         access == PUBLIC
         or (access == LOGIN and user is not None)
+        or (access == RESIDENT and persona == "resident")
         or (
             access == COMMUNITY_STAFF
             and persona in (victims_staff if names_an_object else any_staff)
@@ -129,7 +204,7 @@ def test_url_sweep(name, persona, request, world):
         if user is None:
             assert get.status_code == 302 and reverse("login") in get["Location"]
         else:
-            assert get.status_code in {403, 404}
+            assert get.status_code in {403, 404, 405}
 
     before = snapshot()
     post = client.post(url, HOSTILE_POST)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from communities.management.commands.seed_demo import demo_logins
+from communities.demo import demo_logins
 
 
 class Command(BaseCommand):

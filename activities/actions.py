@@ -1,0 +1,449 @@
+"""Writes on activities and signups. Views, the admin and commands call these, nothing else.
+
+Capacity is never exceeded, even under concurrent requests: every signup write first locks the
+activity row (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite the whole write transaction is
+serialised by ``transaction_mode=IMMEDIATE``), then reads and updates the counts kept on that
+row. A database check constraint (``activities_activity_never_overbooked``) backs it up.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities.models import Activity, ActivityPhoto, ActivitySeries, Signup
+from communities.models import Community, ResidentProfile
+from governance_portal.notifications import notify
+
+User = get_user_model()
+
+MAX_PARTY_SIZE = 10
+
+
+class SignupError(ValidationError):
+    """A signup rule said no; the message is for the resident."""
+
+
+def _locked(activity: Activity) -> Activity:
+    # of=("self",): lock only the activity row (community is nullable: an outer join).
+    return (
+        Activity.objects.select_for_update(of=("self",))
+        .select_related("community", "street")
+        .get(pk=activity.pk)
+    )
+
+
+# --- activities ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_create(*, by, **fields) -> Activity:
+    activity = Activity(created_by=by, **fields)
+    if activity.community_id and not activity.street_id:
+        activity.street_id = activity.community.street_id
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, activity: Activity, by, changes: dict) -> Activity:
+    """Apply a staff member's edits under the row lock; more places promote waiting signups."""
+    activity = _locked(activity)
+    if activity.status == Activity.Status.CANCELLED:
+        raise ValidationError(_("A cancelled activity cannot be edited."))
+    for name, value in changes.items():
+        setattr(activity, name, value)
+    activity.full_clean()
+    activity.save()
+    if _promote_waitlisted(activity):
+        activity.save(update_fields=["places_taken", "waitlist_count"])
+    return activity
+
+
+@transaction.atomic
+def activity_publish(*, activity: Activity, by) -> Activity:
+    activity = _locked(activity)
+    if activity.status != Activity.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be published."))
+    if activity.ends_at <= timezone.now():
+        raise ValidationError(_("This activity has already ended; it cannot be published."))
+    activity.status = Activity.Status.PUBLISHED
+    activity.save(update_fields=["status", "updated_at"])
+    return activity
+
+
+@transaction.atomic
+def activity_cancel(*, activity: Activity, by, reason: str) -> Activity:
+    """Cancel and tell everyone who signed up (confirmed or waiting)."""
+    activity = _locked(activity)
+    if activity.status not in {Activity.Status.DRAFT, Activity.Status.PUBLISHED}:
+        raise ValidationError(_("Only a draft or published activity can be cancelled."))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for cancelling; residents will see it."))
+    activity.status = Activity.Status.CANCELLED
+    activity.cancel_reason = reason.strip()
+    activity.save(update_fields=["status", "cancel_reason", "updated_at"])
+    affected = list(
+        activity.signups.filter(
+            status__in=[Signup.Status.CONFIRMED, Signup.Status.WAITLISTED]
+        ).select_related("resident")
+    )
+    for signup in affected:
+        notify(
+            user=signup.resident,
+            message=_("“%(title)s” on %(date)s is cancelled: %(reason)s")
+            % {
+                "title": activity.title,
+                "date": timezone.localtime(activity.starts_at).strftime("%Y-%m-%d %H:%M"),
+                "reason": activity.cancel_reason,
+            },
+            url=activity.get_absolute_url(),
+        )
+    return activity
+
+
+@transaction.atomic
+def activity_complete(*, activity: Activity, by) -> Activity:
+    activity = _locked(activity)
+    if activity.status != Activity.Status.PUBLISHED:
+        raise ValidationError(_("Only a published activity can be marked completed."))
+    if activity.starts_at > timezone.now():
+        raise ValidationError(_("The activity has not started yet."))
+    activity.status = Activity.Status.COMPLETED
+    activity.save(update_fields=["status", "updated_at"])
+    return activity
+
+
+COPIED_FIELDS = [
+    "kind",
+    "title",
+    "street",
+    "community",
+    "venue",
+    "capacity",
+    "audience",
+    "description",
+]
+
+
+def _copy_fields(activity: Activity) -> dict:
+    return {name: getattr(activity, name) for name in COPIED_FIELDS}
+
+
+def _shifted(value: datetime | None, delta: timedelta) -> datetime | None:
+    return value + delta if value else None
+
+
+@transaction.atomic
+def activity_copy(*, activity: Activity, by, starts_at: datetime) -> Activity:
+    """A new draft like ``activity`` at another time; signups, photos and report stay behind."""
+    delta = starts_at - activity.starts_at
+    return activity_create(
+        by=by,
+        starts_at=starts_at,
+        ends_at=activity.ends_at + delta,
+        signup_opens_at=_shifted(activity.signup_opens_at, delta),
+        signup_closes_at=_shifted(activity.signup_closes_at, delta),
+        cancel_deadline=_shifted(activity.cancel_deadline, delta),
+        **_copy_fields(activity),
+    )
+
+
+def _add_months(moment: datetime, months: int) -> datetime | None:
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    try:
+        return moment.replace(year=year, month=month)
+    except ValueError:
+        return None  # no such day that month (the 31st): skip it rather than drift
+
+
+MAX_SERIES_LENGTH = 60
+
+
+@transaction.atomic
+def activity_repeat(*, activity: Activity, by, frequency: str, until: date) -> list[Activity]:
+    """Copy ``activity`` weekly or monthly until ``until`` (inclusive) as drafts of one series.
+
+    Each copy is its own row: editing one date later never changes the others.
+    """
+    if until <= timezone.localtime(activity.starts_at).date():
+        raise ValidationError(_("Choose an end date after the activity's own date."))
+    series = ActivitySeries.objects.create(frequency=frequency, until=until, created_by=by)
+    if activity.series_id is None:
+        activity.series = series
+        activity.save(update_fields=["series", "updated_at"])
+    copies = []
+    step = 1
+    while True:
+        if frequency == ActivitySeries.Frequency.WEEKLY:
+            starts_at = activity.starts_at + timedelta(weeks=step)
+        else:
+            starts_at = _add_months(activity.starts_at, step)
+        step += 1
+        if starts_at is None:
+            continue
+        if timezone.localtime(starts_at).date() > until:
+            break
+        if len(copies) >= MAX_SERIES_LENGTH:
+            raise ValidationError(
+                _("A series can have at most %(count)d dates; choose an earlier end date.")
+                % {"count": MAX_SERIES_LENGTH}
+            )
+        copy = activity_copy(activity=activity, by=by, starts_at=starts_at)
+        copy.series = series
+        copy.save(update_fields=["series"])
+        copies.append(copy)
+    return copies
+
+
+@transaction.atomic
+def activity_report(
+    *, activity: Activity, by, report: str, attendance: int | None, attendance_note: str = ""
+) -> Activity:
+    """Write the report after the activity; attendance defaults to the check-in count and may
+    be changed only with a reason."""
+    activity = _locked(activity)
+    if activity.status not in {Activity.Status.PUBLISHED, Activity.Status.COMPLETED}:
+        raise ValidationError(_("Only a held activity can get a report."))
+    if activity.starts_at > timezone.now():
+        raise ValidationError(_("Write the report after the activity has started."))
+    counted = checked_in_count(activity)
+    if attendance is None:
+        attendance = counted
+    if attendance != counted and not attendance_note.strip():
+        raise ValidationError(
+            {
+                "attendance_note": _(
+                    "Check-in counted %(count)d people; say why the attendance differs."
+                )
+                % {"count": counted}
+            }
+        )
+    activity.report = report
+    activity.attendance = attendance
+    activity.attendance_note = attendance_note.strip()
+    activity.reported_at = timezone.now()
+    activity.status = Activity.Status.COMPLETED
+    activity.full_clean()
+    activity.save()
+    return activity
+
+
+def checked_in_count(activity: Activity) -> int:
+    """People (party sizes) marked attended."""
+    total = activity.signups.filter(status=Signup.Status.ATTENDED).aggregate(n=Sum("party_size"))
+    return total["n"] or 0
+
+
+@transaction.atomic
+def photo_add(*, activity: Activity, by, processed, caption: str = "", credit: str = ""):
+    photo = ActivityPhoto(activity=activity, uploaded_by=by, caption=caption, credit=credit)
+    photo.image.save(processed.image.name, processed.image, save=False)
+    photo.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
+    photo.full_clean()
+    photo.save()
+    return photo
+
+
+# --- signups ---------------------------------------------------------------------------------
+
+
+def _validate_party(party_size: int, children_under_14: int, guardian_consent: bool) -> None:
+    if not 1 <= party_size <= MAX_PARTY_SIZE:
+        raise SignupError(
+            _("A sign-up is for 1 to %(max)d people.") % {"max": MAX_PARTY_SIZE},
+            code="party_size",
+        )
+    if not 0 <= children_under_14 < party_size:
+        raise SignupError(
+            _("At least one adult must come; the children are part of the number of people."),
+            code="children",
+        )
+    if children_under_14 and not guardian_consent:
+        raise SignupError(
+            _("Children under 14 need their guardian's consent: tick the consent box."),
+            code="guardian_consent",
+        )
+
+
+@transaction.atomic
+def signup_create(
+    *,
+    activity: Activity,
+    resident,
+    party_size: int = 1,
+    children_under_14: int = 0,
+    guardian_consent: bool = False,
+    by=None,
+    walk_in: bool = False,
+) -> Signup:
+    """Confirm a place if the party fits and nobody is waiting, otherwise join the waitlist.
+
+    ``by`` is the staff member signing up on the resident's behalf (代报名): staff may do so
+    outside the signup window, until the activity ends.
+    """
+    _validate_party(party_size, children_under_14, guardian_consent)
+    activity = _locked(activity)
+    now = timezone.now()
+    if by is None and not activity.signup_is_open(now):
+        raise SignupError(_("Sign-up for this activity is not open."), code="closed")
+    if by is not None and (activity.status != Activity.Status.PUBLISHED or activity.ends_at <= now):
+        raise SignupError(_("This activity is not taking sign-ups."), code="closed")
+    if Signup.objects.active().filter(activity=activity, resident=resident).exists():
+        raise SignupError(_("You have already signed up for this activity."), code="duplicate")
+    fits = activity.capacity is None or (
+        activity.waitlist_count == 0 and activity.places_taken + party_size <= activity.capacity
+    )
+    if walk_in and not fits:
+        raise SignupError(_("There are not enough places left for this walk-in."), code="full")
+    signup = Signup(
+        activity=activity,
+        resident=resident,
+        party_size=party_size,
+        children_under_14=children_under_14,
+        guardian_consent=guardian_consent,
+        registered_by=by,
+        walk_in=walk_in,
+        created_at=now,
+    )
+    if fits:
+        signup.status = Signup.Status.ATTENDED if walk_in else Signup.Status.CONFIRMED
+        signup.checked_in_at = now if walk_in else None
+        activity.places_taken += party_size
+    else:
+        signup.status = Signup.Status.WAITLISTED
+        activity.waitlist_count += 1
+    try:
+        with transaction.atomic():
+            signup.save()
+    except IntegrityError:
+        # A double submit that slipped past the check above: the unique constraint caught it.
+        raise SignupError(
+            _("You have already signed up for this activity."), code="duplicate"
+        ) from None
+    activity.save(update_fields=["places_taken", "waitlist_count"])
+    return signup
+
+
+@transaction.atomic
+def signup_cancel(*, signup: Signup, by) -> Signup:
+    """Cancel; a freed place goes to the first waiting signups that fit, who are told so.
+
+    Residents may cancel until the activity's cut-off; staff may cancel at any time.
+    """
+    activity = _locked(signup.activity)
+    signup = Signup.objects.select_for_update().get(pk=signup.pk)
+    if signup.status not in {Signup.Status.CONFIRMED, Signup.Status.WAITLISTED}:
+        raise SignupError(_("This sign-up cannot be cancelled any more."), code="not_active")
+    is_staff_action = by != signup.resident
+    if not is_staff_action and timezone.now() >= activity.cancel_until():
+        raise SignupError(
+            _("It is too late to cancel online. Please call the community office."),
+            code="too_late",
+        )
+    was_confirmed = signup.status == Signup.Status.CONFIRMED
+    signup.status = Signup.Status.CANCELLED
+    signup.cancelled_at = timezone.now()
+    signup.save(update_fields=["status", "cancelled_at"])
+    if was_confirmed:
+        activity.places_taken -= signup.party_size
+    else:
+        activity.waitlist_count -= 1
+    _promote_waitlisted(activity)
+    activity.save(update_fields=["places_taken", "waitlist_count"])
+    return signup
+
+
+def _promote_waitlisted(activity: Activity) -> list[Signup]:
+    """Within the caller's lock: confirm waiting signups in order while they fit."""
+    if activity.capacity is None or activity.ends_at <= timezone.now():
+        return []
+    promoted = []
+    for waiting in activity.signups.waitlisted().select_related("resident"):
+        if activity.places_taken + waiting.party_size > activity.capacity:
+            continue  # too big for the freed places; the next one may fit
+        waiting.status = Signup.Status.CONFIRMED
+        waiting.save(update_fields=["status"])
+        activity.places_taken += waiting.party_size
+        activity.waitlist_count -= 1
+        promoted.append(waiting)
+        notify(
+            user=waiting.resident,
+            message=_("Good news: a place became free and you are now confirmed for “%(title)s”.")
+            % {"title": activity.title},
+            url=activity.get_absolute_url(),
+        )
+        if activity.places_taken >= activity.capacity:
+            break
+    return promoted
+
+
+@transaction.atomic
+def signup_mark_attendance(*, signup: Signup, attended: bool, by) -> Signup:
+    """At the desk: mark a confirmed signup as attended or no-show (and correct it later)."""
+    signup = Signup.objects.select_for_update().get(pk=signup.pk)
+    if signup.status not in Signup.HOLDING_PLACES:
+        raise SignupError(_("Only a confirmed sign-up can be checked in."), code="not_confirmed")
+    signup.status = Signup.Status.ATTENDED if attended else Signup.Status.NO_SHOW
+    signup.checked_in_at = timezone.now() if attended else None
+    signup.save(update_fields=["status", "checked_in_at"])
+    return signup
+
+
+@transaction.atomic
+def signup_self_checkin(*, activity: Activity, resident, token: str) -> Signup:
+    """A resident scanned the activity's QR code during the activity."""
+    activity = _locked(activity)
+    if token != activity.checkin_token or not activity.checkin_is_open():
+        raise SignupError(_("This check-in code is not valid now."), code="checkin_closed")
+    signup = (
+        Signup.objects.select_for_update()
+        .filter(activity=activity, resident=resident, status__in=Signup.HOLDING_PLACES)
+        .first()
+    )
+    if signup is None:
+        raise SignupError(
+            _("You have no confirmed place for this activity. Please see the staff at the desk."),
+            code="no_signup",
+        )
+    if signup.status != Signup.Status.ATTENDED:
+        signup.status = Signup.Status.ATTENDED
+        signup.checked_in_at = timezone.now()
+        signup.save(update_fields=["status", "checked_in_at"])
+    return signup
+
+
+@transaction.atomic
+def resident_find_or_create_at_desk(*, name: str, phone: str, community: Community) -> User:
+    """For 代报名: the resident with this mobile number, or a minimal record for them.
+
+    The new login has no usable password: the resident can register the number later by
+    asking the office for a password reset.
+    """
+    user = User.objects.filter(phone=phone).first()
+    if user is not None:
+        return user
+    user = User(username=phone, name=name, phone=phone)
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    ResidentProfile.objects.create(user=user, community=community)
+    return user
+
+
+@transaction.atomic
+def photo_delete(*, photo: ActivityPhoto, by) -> None:
+    """Remove a photo and, once the transaction commits, its files."""
+    files = [photo.image, photo.thumbnail]
+    photo.delete()
+    for stored in files:
+        storage, name = stored.storage, stored.name
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))

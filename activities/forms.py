@@ -1,0 +1,225 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from activities.actions import MAX_PARTY_SIZE
+from activities.images import PhotoField
+from activities.models import Activity, ActivitySeries
+from communities.forms import CommunityChoiceField
+from communities.models import Community, Street
+from communities.permissions import Scope
+from communities.validators import normalize_mainland_mobile, validate_mainland_mobile
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+DATETIME_FIELDS = ["starts_at", "ends_at", "signup_opens_at", "signup_closes_at", "cancel_deadline"]
+
+
+class ActivityForm(forms.ModelForm):
+    """Create or edit an activity, with choices limited to the staff member's scope."""
+
+    community = CommunityChoiceField(
+        label=_("Community"),
+        queryset=Community.objects.none(),
+        required=False,
+        empty_label=_("The whole street"),
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "kind",
+            "title",
+            "street",
+            "community",
+            "venue",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "signup_opens_at",
+            "signup_closes_at",
+            "cancel_deadline",
+            "audience",
+            "description",
+        ]
+        widgets = {name: DateTimeLocalInput() for name in DATETIME_FIELDS} | {
+            "description": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, scope: Scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        self.fields["community"].queryset = (
+            Community.objects.in_scope(scope).select_related("street").order_by("street__name")
+        )
+        if scope.is_street_staff:
+            streets = Street.objects.all()
+            if not scope.everything:
+                streets = streets.filter(pk__in=scope.street_ids)
+            self.fields["street"].queryset = streets
+            self.fields["street"].required = False
+            self.fields["street"].help_text = _(
+                "For an activity of the whole street; otherwise the community's street is used."
+            )
+        else:
+            del self.fields["street"]
+            self.fields["community"].required = True
+            self.fields["community"].empty_label = None
+        for name in DATETIME_FIELDS:
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean(self):
+        cleaned = super().clean()
+        community = cleaned.get("community")
+        street = cleaned.get("street")
+        if community is not None:
+            if street is not None and street.pk != community.street_id:
+                self.add_error(
+                    "community", _("This community does not belong to the chosen street.")
+                )
+            self.instance.street = community.street
+        elif "street" in self.fields:
+            if street is None:
+                self.add_error("street", _("Choose a street for an activity of the whole street."))
+            else:
+                self.instance.street = street
+        starts_at = cleaned.get("starts_at")
+        if (
+            starts_at
+            and self.instance.pk is None
+            and starts_at < timezone.now() - timedelta(days=366)
+        ):
+            self.add_error("starts_at", _("This date is more than a year ago."))
+        return cleaned
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling"),
+        max_length=300,
+        help_text=_("Everyone who signed up is told, with this reason."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CopyForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("New start"),
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def clean_starts_at(self):
+        value = self.cleaned_data["starts_at"]
+        if value <= timezone.now():
+            raise forms.ValidationError(_("Choose a time in the future."))
+        return value
+
+
+class RepeatForm(forms.Form):
+    frequency = forms.ChoiceField(label=_("Repeat"), choices=ActivitySeries.Frequency.choices)
+    until = forms.DateField(label=_("Until"), widget=DateInput())
+
+
+class ReportForm(forms.Form):
+    report = forms.CharField(
+        label=_("Report"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=20000,
+        help_text=_("What happened, who took part, what came of it. It appears in the news feed."),
+    )
+    attendance = forms.IntegerField(
+        label=_("Attendance"),
+        min_value=0,
+        max_value=100000,
+        required=False,
+        help_text=_("Empty: the number checked in."),
+    )
+    attendance_note = forms.CharField(
+        label=_("Why the attendance differs from check-in"), max_length=300, required=False
+    )
+
+
+class PartyFields(forms.Form):
+    party_size = forms.IntegerField(
+        label=_("Number of people"),
+        min_value=1,
+        max_value=MAX_PARTY_SIZE,
+        initial=1,
+        help_text=_("Yourself and the family members coming with you."),
+    )
+    children_under_14 = forms.IntegerField(
+        label=_("Of whom children under 14"), min_value=0, max_value=MAX_PARTY_SIZE, initial=0
+    )
+    guardian_consent = forms.BooleanField(
+        label=_("As their guardian, I agree to the children under 14 taking part"),
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        party, children = cleaned.get("party_size"), cleaned.get("children_under_14")
+        if party is not None and children is not None:
+            if children >= party:
+                self.add_error(
+                    "children_under_14",
+                    _("At least one adult must come; the children are part of the number."),
+                )
+            elif children and not cleaned.get("guardian_consent"):
+                self.add_error(
+                    "guardian_consent",
+                    _("Children under 14 need their guardian's consent: tick the consent box."),
+                )
+        return cleaned
+
+
+class SignupForm(PartyFields):
+    pass
+
+
+class DeskSignupForm(PartyFields):
+    """代报名: staff sign up a resident by name and mobile number."""
+
+    name = forms.CharField(label=_("Full name"), max_length=50)
+    phone = forms.CharField(
+        label=_("Mobile number"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+
+    field_order = ["name", "phone", "party_size", "children_under_14", "guardian_consent"]
+
+    def clean_phone(self):
+        phone = normalize_mainland_mobile(self.cleaned_data["phone"])
+        validate_mainland_mobile(phone)
+        return phone
+
+
+class CheckinSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name or last 4 digits of mobile"), required=False, max_length=50)
+
+
+class PhotoForm(forms.Form):
+    photo = PhotoField(
+        label=_("Photo"), help_text=_("JPEG, PNG or WebP, at most 10 MB and 40 megapixels.")
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
+    credit = forms.CharField(
+        label=_("Credit"),
+        max_length=100,
+        required=False,
+        help_text=_("Who took it, for example: 本报记者 杨翠叶"),
+    )

@@ -1,0 +1,110 @@
+"""Pages anyone may open: the activity list, an activity, the news feed, calendar files."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from activities import calendar
+from activities.filters import ActivityFilter
+from activities.forms import SignupForm
+from activities.models import Activity, ActivityPhoto, Signup
+from communities.models import ResidentProfile
+from communities.permissions import scope_for
+
+LIST_RELATED = ("community", "street")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ActivityListView(ListView):
+    template_name = "activities/activity_list.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        queryset = (
+            Activity.objects.filter(status=Activity.Status.PUBLISHED)
+            .select_related(*LIST_RELATED)
+            .order_by("starts_at", "pk")
+        )
+        self.filterset = ActivityFilter(self.request.GET or None, queryset=queryset)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, **kwargs)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ActivityDetailView(DetailView):
+    template_name = "activities/activity_detail.html"
+
+    def get_queryset(self):
+        scope = scope_for(self.request.user)
+        return (
+            Activity.objects.visible_to(self.request.user, scope)
+            .select_related("community", "street")
+            .prefetch_related(
+                Prefetch("photos", queryset=ActivityPhoto.objects.order_by("pk")), "partners"
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        activity, user = self.object, self.request.user
+        scope = scope_for(user)
+        context["can_manage"] = (
+            scope.is_staff and Activity.objects.manageable_by(scope).filter(pk=activity.pk).exists()
+        )
+        context["my_signup"] = None
+        context["is_resident"] = False
+        if user.is_authenticated:
+            context["is_resident"] = ResidentProfile.objects.filter(user=user).exists()
+            context["my_signup"] = (
+                Signup.objects.active()
+                .with_waitlist_position()
+                .filter(activity=activity, resident=user)
+                .first()
+            )
+        now = timezone.now()
+        context["signup_open"] = activity.signup_is_open(now)
+        context["signup_opens_later"] = (
+            activity.status == Activity.Status.PUBLISHED
+            and activity.signup_opens_at is not None
+            and now < activity.signup_opens_at
+        )
+        context["form"] = SignupForm()
+        return context
+
+
+@method_decorator(login_not_required, name="dispatch")
+class NewsFeedView(ListView):
+    """动态: completed activities with their reports and photos, newest first."""
+
+    template_name = "activities/news_list.html"
+    paginate_by = 10
+
+    def get_queryset(self):
+        return (
+            Activity.objects.filter(status=Activity.Status.COMPLETED)
+            .exclude(report="")
+            .select_related(*LIST_RELATED)
+            .prefetch_related(
+                Prefetch("photos", queryset=ActivityPhoto.objects.order_by("pk")), "partners"
+            )
+            .order_by("-ends_at", "-pk")
+        )
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ActivityCalendarView(View):
+    """One activity as an .ics file that links back to its page."""
+
+    def get(self, request, pk):
+        activity = get_object_or_404(Activity.objects.public().select_related(*LIST_RELATED), pk=pk)
+        body = calendar.render([activity], request=request, name=activity.title)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="activity-{activity.pk}.ics"'
+        return response

@@ -1,0 +1,31 @@
+"""Load the demo data from ../shared/seed-article.txt (places, people, activities). Idempotent."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from activities.demo import seed_activities
+from communities.demo import seed_places, seed_users
+
+
+class Command(BaseCommand):
+    help = "Load the demo streets, communities, one user per role and the article's activities."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run even with DEBUG off (demo users have a published password).",
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "seed_demo creates users with a published password; it runs only with "
+                "DJANGO_DEBUG=1 (or --allow-production on a throw-away database)."
+            )
+        with transaction.atomic():
+            seed_places()
+            seed_users()
+            seed_activities()
+        self.stdout.write(self.style.SUCCESS("Demo data is in place."))
