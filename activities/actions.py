@@ -157,6 +157,8 @@ def activity_copy(*, activity: Activity, by, starts_at: datetime) -> Activity:
 
 
 def _add_months(moment: datetime, months: int) -> datetime | None:
+    """The same local wall-clock time ``months`` later (computed in local time, not UTC)."""
+    moment = timezone.localtime(moment)
     month_index = moment.month - 1 + months
     year, month = moment.year + month_index // 12, month_index % 12 + 1
     try:
@@ -184,7 +186,8 @@ def activity_repeat(*, activity: Activity, by, frequency: str, until: date) -> l
     step = 1
     while True:
         if frequency == ActivitySeries.Frequency.WEEKLY:
-            starts_at = activity.starts_at + timedelta(weeks=step)
+            # Local wall-clock arithmetic: the same hour each week even across a DST change.
+            starts_at = timezone.localtime(activity.starts_at) + timedelta(weeks=step)
         else:
             starts_at = _add_months(activity.starts_at, step)
         step += 1

@@ -10,7 +10,11 @@ from activities.models import Activity, ActivitySeries
 from communities.forms import CommunityChoiceField
 from communities.models import Community, Street
 from communities.permissions import Scope
-from communities.validators import normalize_mainland_mobile, validate_mainland_mobile
+from communities.validators import (
+    normalize_mainland_mobile,
+    validate_mainland_mobile,
+    validate_no_control_characters,
+)
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -195,7 +199,9 @@ class SignupForm(PartyFields):
 class DeskSignupForm(PartyFields):
     """代报名: staff sign up a resident by name and mobile number."""
 
-    name = forms.CharField(label=_("Full name"), max_length=50)
+    name = forms.CharField(
+        label=_("Full name"), max_length=50, validators=[validate_no_control_characters]
+    )
     phone = forms.CharField(
         label=_("Mobile number"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
     )

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -128,7 +129,11 @@ class Activity(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     capacity = models.PositiveIntegerField(
-        _("places"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+        _("places"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave empty for no limit."),
     )
     signup_opens_at = models.DateTimeField(
         _("sign-up opens"), null=True, blank=True, help_text=_("Empty: as soon as published.")

@@ -4,7 +4,11 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, Compound, Street
-from communities.validators import normalize_mainland_mobile, validate_mainland_mobile
+from communities.validators import (
+    normalize_mainland_mobile,
+    validate_mainland_mobile,
+    validate_no_control_characters,
+)
 
 User = get_user_model()
 
@@ -27,7 +31,12 @@ class PortalAuthenticationForm(AuthenticationForm):
 
 
 class ResidentRegistrationForm(forms.Form):
-    name = forms.CharField(label=_("Full name"), max_length=50, strip=True)
+    name = forms.CharField(
+        label=_("Full name"),
+        max_length=50,
+        strip=True,
+        validators=[validate_no_control_characters],
+    )
     phone = forms.CharField(
         label=_("Mobile number"),
         max_length=20,
@@ -64,12 +73,6 @@ class ResidentRegistrationForm(forms.Form):
         label=_("I have read and agree to the privacy notice"),
         error_messages={"required": _("You must agree to the privacy notice to register.")},
     )
-
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"]
-        if any(ord(ch) < 32 for ch in name):
-            raise forms.ValidationError(_("The name contains characters that are not allowed."))
-        return name
 
     def clean_phone(self) -> str:
         phone = normalize_mainland_mobile(self.cleaned_data["phone"])

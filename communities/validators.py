@@ -24,3 +24,11 @@ def validate_mainland_mobile(value: str) -> None:
             _("Enter an 11-digit mainland mobile number, for example 13800138000."),
             code="invalid_mobile",
         )
+
+
+def validate_no_control_characters(value: str) -> None:
+    """Refuse invisible control characters (NUL, bell, …) in names and short texts."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value or ""):
+        raise ValidationError(
+            _("The text contains characters that are not allowed."), code="control_characters"
+        )

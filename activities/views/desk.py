@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -102,18 +103,20 @@ class DeskSignupView(ManagedActivityMixin, FormView):
             )
             return self.form_invalid(form)
         try:
-            resident = actions.resident_find_or_create_at_desk(
-                name=data["name"], phone=data["phone"], community=community
-            )
-            actions.signup_create(
-                activity=activity,
-                resident=resident,
-                party_size=data["party_size"],
-                children_under_14=data["children_under_14"],
-                guardian_consent=data["guardian_consent"],
-                by=self.request.user,
-                walk_in=self.walk_in,
-            )
+            # One transaction: a refused signup leaves no new resident record behind.
+            with transaction.atomic():
+                resident = actions.resident_find_or_create_at_desk(
+                    name=data["name"], phone=data["phone"], community=community
+                )
+                actions.signup_create(
+                    activity=activity,
+                    resident=resident,
+                    party_size=data["party_size"],
+                    children_under_14=data["children_under_14"],
+                    guardian_consent=data["guardian_consent"],
+                    by=self.request.user,
+                    walk_in=self.walk_in,
+                )
         except ValidationError as error:
             form.add_error(None, error.messages)
             return self.form_invalid(form)

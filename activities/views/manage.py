@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -251,7 +252,8 @@ class ActivityRepeatView(ActivityStepFormView):
             )
             % {"count": len(copies)},
         )
-        return redirect(reverse("activities:manage_list") + f"?q={self.get_activity().title}")
+        query = urlencode({"q": self.get_activity().title})
+        return redirect(f"{reverse('activities:manage_list')}?{query}")
 
 
 class ActivityReportView(ActivityStepFormView):
