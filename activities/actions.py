@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,9 +18,9 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities.models import Activity, ActivityPhoto, ActivitySeries, Signup
-from communities.models import Community, ResidentProfile
-from governance_portal.notifications import notify
+from activities.models import Activity, ActivityPartner, ActivityPhoto, ActivitySeries, Signup
+from communities.models import Community, Consent, ResidentProfile
+from governance_portal.notifications import notify, notify_many, portal_language
 
 User = get_user_model()
 
@@ -54,17 +55,41 @@ def activity_create(*, by, **fields) -> Activity:
 
 @transaction.atomic
 def activity_update(*, activity: Activity, by, changes: dict) -> Activity:
-    """Apply a staff member's edits under the row lock; more places promote waiting signups."""
+    """Apply a staff member's edits under the row lock.
+
+    More places promote waiting signups; a new time or venue of a published activity is told to
+    everyone signed up. Cancelled and completed activities are not edited (the report is).
+    """
     activity = _locked(activity)
-    if activity.status == Activity.Status.CANCELLED:
-        raise ValidationError(_("A cancelled activity cannot be edited."))
+    if activity.status in {Activity.Status.CANCELLED, Activity.Status.COMPLETED}:
+        raise ValidationError(_("A cancelled or completed activity cannot be edited."))
+    before = {name: getattr(activity, name) for name in NOTIFIED_FIELDS}
     for name, value in changes.items():
         setattr(activity, name, value)
     activity.full_clean()
     activity.save()
     if _promote_waitlisted(activity):
         activity.save(update_fields=["places_taken", "waitlist_count"])
+    moved = any(getattr(activity, name) != value for name, value in before.items())
+    if moved and activity.status == Activity.Status.PUBLISHED:
+        residents = [
+            signup.resident
+            for signup in activity.signups.filter(
+                status__in=[Signup.Status.CONFIRMED, Signup.Status.WAITLISTED]
+            ).select_related("resident")
+        ]
+        with portal_language():
+            message = _("“%(title)s” has changed: now %(date)s at %(venue)s.") % {
+                "title": activity.title,
+                "date": timezone.localtime(activity.starts_at).strftime("%Y-%m-%d %H:%M"),
+                "venue": activity.venue,
+            }
+        notify_many(users=residents, message=message, url=activity.get_absolute_url())
     return activity
+
+
+#: Changes residents who signed up are told about.
+NOTIFIED_FIELDS = ("starts_at", "ends_at", "venue")
 
 
 @transaction.atomic
@@ -89,23 +114,30 @@ def activity_cancel(*, activity: Activity, by, reason: str) -> Activity:
         raise ValidationError(_("Give the reason for cancelling; residents will see it."))
     activity.status = Activity.Status.CANCELLED
     activity.cancel_reason = reason.strip()
-    activity.save(update_fields=["status", "cancel_reason", "updated_at"])
     affected = list(
         activity.signups.filter(
             status__in=[Signup.Status.CONFIRMED, Signup.Status.WAITLISTED]
         ).select_related("resident")
     )
-    for signup in affected:
-        notify(
-            user=signup.resident,
-            message=_("“%(title)s” on %(date)s is cancelled: %(reason)s")
-            % {
-                "title": activity.title,
-                "date": timezone.localtime(activity.starts_at).strftime("%Y-%m-%d %H:%M"),
-                "reason": activity.cancel_reason,
-            },
-            url=activity.get_absolute_url(),
-        )
+    # The activity will not take place: its signups end too, and nothing is promoted later.
+    Signup.objects.filter(pk__in=[signup.pk for signup in affected]).update(
+        status=Signup.Status.CANCELLED, cancelled_at=timezone.now()
+    )
+    activity.places_taken = activity.waitlist_count = 0
+    activity.save(
+        update_fields=["status", "cancel_reason", "places_taken", "waitlist_count", "updated_at"]
+    )
+    with portal_language():
+        message = _("“%(title)s” on %(date)s is cancelled: %(reason)s") % {
+            "title": activity.title,
+            "date": timezone.localtime(activity.starts_at).strftime("%Y-%m-%d %H:%M"),
+            "reason": activity.cancel_reason,
+        }
+    notify_many(
+        users=[signup.resident for signup in affected],
+        message=message,
+        url=activity.get_absolute_url(),
+    )
     return activity
 
 
@@ -214,8 +246,9 @@ def activity_report(
     """Write the report after the activity; attendance defaults to the check-in count and may
     be changed only with a reason."""
     activity = _locked(activity)
-    if activity.status not in {Activity.Status.PUBLISHED, Activity.Status.COMPLETED}:
-        raise ValidationError(_("Only a held activity can get a report."))
+    # A draft of a past activity is how staff log something that already happened.
+    if activity.status == Activity.Status.CANCELLED:
+        raise ValidationError(_("A cancelled activity gets no report."))
     if activity.starts_at > timezone.now():
         raise ValidationError(_("Write the report after the activity has started."))
     counted = checked_in_count(activity)
@@ -288,7 +321,11 @@ def signup_create(
     by=None,
     walk_in: bool = False,
 ) -> Signup:
-    """Confirm a place if the party fits and nobody is waiting, otherwise join the waitlist.
+    """Confirm a place if the party fits, otherwise join the waitlist.
+
+    Invariant kept by every write here: no waiting party fits in the free places (promotion
+    runs after each change). So a party that fits now takes the place: the same rule as
+    promotion, which confirms the first waiting signups that fit.
 
     ``by`` is the staff member signing up on the resident's behalf (代报名): staff may do so
     outside the signup window, until the activity ends.
@@ -300,11 +337,15 @@ def signup_create(
         raise SignupError(_("Sign-up for this activity is not open."), code="closed")
     if by is not None and (activity.status != Activity.Status.PUBLISHED or activity.ends_at <= now):
         raise SignupError(_("This activity is not taking sign-ups."), code="closed")
+    if activity.capacity is not None and party_size > activity.capacity:
+        raise SignupError(
+            _("This activity has %(capacity)d places in all; sign up fewer people.")
+            % {"capacity": activity.capacity},
+            code="party_size",
+        )
     if Signup.objects.active().filter(activity=activity, resident=resident).exists():
         raise SignupError(_("You have already signed up for this activity."), code="duplicate")
-    fits = activity.capacity is None or (
-        activity.waitlist_count == 0 and activity.places_taken + party_size <= activity.capacity
-    )
+    fits = activity.capacity is None or activity.places_taken + party_size <= activity.capacity
     if walk_in and not fits:
         raise SignupError(_("There are not enough places left for this walk-in."), code="full")
     signup = Signup(
@@ -347,7 +388,8 @@ def signup_cancel(*, signup: Signup, by) -> Signup:
     if signup.status not in {Signup.Status.CONFIRMED, Signup.Status.WAITLISTED}:
         raise SignupError(_("This sign-up cannot be cancelled any more."), code="not_active")
     is_staff_action = by != signup.resident
-    if not is_staff_action and timezone.now() >= activity.cancel_until():
+    holds_place = signup.status == Signup.Status.CONFIRMED
+    if not is_staff_action and holds_place and timezone.now() >= activity.cancel_until():
         raise SignupError(
             _("It is too late to cancel online. Please call the community office."),
             code="too_late",
@@ -366,33 +408,38 @@ def signup_cancel(*, signup: Signup, by) -> Signup:
 
 
 def _promote_waitlisted(activity: Activity) -> list[Signup]:
-    """Within the caller's lock: confirm waiting signups in order while they fit."""
-    if activity.capacity is None or activity.ends_at <= timezone.now():
+    """Within the caller's lock: confirm waiting signups in order while they fit.
+
+    Only for a published activity that has not started: nobody is told "you're in" mid-event.
+    """
+    if activity.status != Activity.Status.PUBLISHED or activity.starts_at <= timezone.now():
         return []
     promoted = []
     for waiting in activity.signups.waitlisted().select_related("resident"):
-        if activity.places_taken + waiting.party_size > activity.capacity:
-            continue  # too big for the freed places; the next one may fit
+        room = activity.capacity is None or (
+            activity.places_taken + waiting.party_size <= activity.capacity
+        )
+        if not room:
+            continue  # too big for the free places; the next one may fit
         waiting.status = Signup.Status.CONFIRMED
         waiting.save(update_fields=["status"])
         activity.places_taken += waiting.party_size
         activity.waitlist_count -= 1
         promoted.append(waiting)
-        notify(
-            user=waiting.resident,
-            message=_("Good news: a place became free and you are now confirmed for “%(title)s”.")
-            % {"title": activity.title},
-            url=activity.get_absolute_url(),
-        )
-        if activity.places_taken >= activity.capacity:
-            break
+        with portal_language():
+            message = _(
+                "Good news: a place became free and you are now confirmed for “%(title)s”."
+            ) % {"title": activity.title}
+        notify(user=waiting.resident, message=message, url=activity.get_absolute_url())
     return promoted
 
 
 @transaction.atomic
 def signup_mark_attendance(*, signup: Signup, attended: bool, by) -> Signup:
     """At the desk: mark a confirmed signup as attended or no-show (and correct it later)."""
-    signup = Signup.objects.select_for_update().get(pk=signup.pk)
+    signup = Signup.objects.select_for_update().select_related("activity").get(pk=signup.pk)
+    if signup.activity.status not in {Activity.Status.PUBLISHED, Activity.Status.COMPLETED}:
+        raise SignupError(_("This activity is not taking place."), code="not_held")
     if signup.status not in Signup.HOLDING_PLACES:
         raise SignupError(_("Only a confirmed sign-up can be checked in."), code="not_confirmed")
     signup.status = Signup.Status.ATTENDED if attended else Signup.Status.NO_SHOW
@@ -425,20 +472,46 @@ def signup_self_checkin(*, activity: Activity, resident, token: str) -> Signup:
 
 
 @transaction.atomic
-def resident_find_or_create_at_desk(*, name: str, phone: str, community: Community) -> User:
-    """For 代报名: the resident with this mobile number, or a minimal record for them.
+def resident_find_or_create_at_desk(
+    *, name: str, phone: str, community: Community, scope, by
+) -> User:
+    """For 代报名: the resident with this mobile number in the staff member's scope, or a minimal
+    record for a new number, with the resident's consent recorded as given at the desk.
 
-    The new login has no usable password: the resident can register the number later by
-    asking the office for a password reset.
+    A number that belongs to a staff account or to a resident outside the staff member's scope
+    is refused: the desk must not turn a phone number into someone else's name or signup. The
+    new login has no usable password; the office can set one later (resident_set_password).
     """
-    user = User.objects.filter(phone=phone).first()
+    user = User.objects.filter(phone=phone).select_related("resident_profile").first()
     if user is not None:
+        profile = getattr(user, "resident_profile", None)
+        if user.is_staff or profile is None or not scope.covers_community(profile.community_id):
+            raise ValidationError(
+                {
+                    "phone": _(
+                        "This number belongs to an account this desk cannot sign up. "
+                        "The resident can sign up themselves, or ask their own community."
+                    )
+                }
+            )
         return user
     user = User(username=phone, name=name, phone=phone)
     user.set_unusable_password()
     user.full_clean()
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"phone": _("This number was registered a moment ago; please try again.")}
+        ) from None
     ResidentProfile.objects.create(user=user, community=community)
+    Consent.objects.create(
+        user=user,
+        notice=Consent.Notice.PRIVACY,
+        version=settings.PRIVACY_NOTICE_VERSION,
+        recorded_by=by,
+    )
     return user
 
 
@@ -450,3 +523,52 @@ def photo_delete(*, photo: ActivityPhoto, by) -> None:
     for stored in files:
         storage, name = stored.storage, stored.name
         transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+
+
+# --- partners (五社联动) ----------------------------------------------------------------------
+
+PARTNER_KIND_OF_UNIT = {
+    "school": ActivityPartner.Kind.RESIDENT_UNIT,
+    "property_company": ActivityPartner.Kind.PROPERTY_COMPANY,
+}
+
+
+@transaction.atomic
+def partner_add(
+    *,
+    activity: Activity,
+    by,
+    organisation=None,
+    social_worker=None,
+    outside_unit=None,
+    kind: str = "",
+    name: str = "",
+    role: str = "",
+) -> ActivityPartner:
+    """Record who took part: one registry entry, or a named partner of a given kind."""
+    linked = [x for x in (organisation, social_worker, outside_unit) if x is not None]
+    if len(linked) > 1:
+        raise ValidationError(_("Choose one partner at a time."))
+    if organisation is not None:
+        kind, name = ActivityPartner.Kind.SOCIAL_ORGANISATION, organisation.name
+    elif social_worker is not None:
+        kind, name = ActivityPartner.Kind.SOCIAL_WORKER, social_worker.name
+    elif outside_unit is not None:
+        kind = PARTNER_KIND_OF_UNIT.get(outside_unit.kind, ActivityPartner.Kind.RESIDENT_UNIT)
+        name = outside_unit.name
+    partner = ActivityPartner(
+        activity=activity,
+        organisation=organisation,
+        social_worker=social_worker,
+        outside_unit=outside_unit,
+        kind=kind,
+        name=name.strip(),
+        role=role.strip(),
+    )
+    partner.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            partner.save()
+    except IntegrityError:
+        raise ValidationError(_("%(name)s is already listed.") % {"name": name}) from None
+    return partner

@@ -20,6 +20,9 @@ class PhotoInline(ScopedInline):
     readonly_fields = ["thumbnail", "uploaded_by", "uploaded_at"]
     staff_actions = frozenset({"view", "change"})
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
+
 
 class ManageableMixin:
     """Activities (and their rows) are scoped like the staff pages: Activity.manageable_by."""
@@ -64,6 +67,19 @@ class ActivityAdmin(ManageableMixin, ScopedModelAdmin):
     def has_add_permission(self, request):
         # New activities go through the staff pages, which set street, creator and status.
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # The organiser stays as created; administrators may move an activity.
+        return fields if request.user.is_superuser else [*fields, "street", "community"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the action: the row lock, the capacity rules and waitlist promotion.
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        actions.activity_update(activity=obj, by=request.user, changes=changes)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("community", "street")
 
 
 @admin.register(Signup)

@@ -6,8 +6,10 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from activities.models import Activity
+from governance_portal.notifications import portal_language
 
 PRODUCT_ID = "-//Pingcheng//Five Forces Portal//ZH"
 
@@ -40,7 +42,10 @@ def _fold(line: str) -> str:
     return "\r\n".join(out)
 
 
-def render(activities: Iterable[Activity], *, request, name: str) -> str:
+def render(
+    activities: Iterable[Activity], *, request, name: str, waiting: frozenset[int] = frozenset()
+) -> str:
+    """``waiting``: ids of activities the resident is only waitlisted for (shown TENTATIVE)."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -54,13 +59,18 @@ def render(activities: Iterable[Activity], *, request, name: str) -> str:
     for activity in activities:
         url = request.build_absolute_uri(activity.get_absolute_url())
         status = "CANCELLED" if activity.status == Activity.Status.CANCELLED else "CONFIRMED"
+        summary = activity.title
+        if activity.pk in waiting and status != "CANCELLED":
+            status = "TENTATIVE"
+            with portal_language():
+                summary = _("(waiting list) %(title)s") % {"title": activity.title}
         lines += [
             "BEGIN:VEVENT",
             f"UID:activity-{activity.pk}@{host}",
             f"DTSTAMP:{now}",
             f"DTSTART:{_stamp(activity.starts_at)}",
             f"DTEND:{_stamp(activity.ends_at)}",
-            f"SUMMARY:{_escape(activity.title)}",
+            f"SUMMARY:{_escape(summary)}",
             f"LOCATION:{_escape(activity.venue)}",
             f"DESCRIPTION:{_escape(activity.description[:1000] + chr(10) + url)}",
             f"URL:{url}",

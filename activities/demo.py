@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import random
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,7 +21,15 @@ from PIL import Image, ImageDraw
 from activities import actions
 from activities.images import process_photo
 from activities.models import Activity, ActivityPartner, Signup
-from communities.models import Community, Street
+from communities import actions as community_actions
+from communities.models import (
+    CharitableResource,
+    Community,
+    OutsideUnit,
+    SocialOrganisation,
+    SocialWorker,
+    Street,
+)
 
 User = get_user_model()
 Kind, Audience, Partner = Activity.Kind, Activity.Audience, ActivityPartner.Kind
@@ -45,7 +54,7 @@ PAST = [
         "partners": [
             (Partner.SOCIAL_ORGANISATION, "平城区社创中心", "研学基地共建"),
             (Partner.SOCIAL_WORKER, "街道社工站", "组织与辅导"),
-            (Partner.OTHER, "专业社工老师、心理学老师", "现场辅导"),
+            (Partner.SOCIAL_WORKER, "高慧", "心理学老师，现场辅导"),
         ],
         "photo": ("研学活动现场", "本报记者 尚丽 段雨萌", (70, 110, 160)),
     },
@@ -64,7 +73,11 @@ PAST = [
         "树苗。小朋友们纷纷认领幼苗并挂上姓名牌，认养家庭可随时探望认养的树木，浇水、施肥，看它"
         "茁壮成长。",
         "attendance": 36,
-        "partners": [(Partner.PROPERTY_COMPANY, "恒大物业", "联合主办，提供树苗和工具")],
+        "partners": [
+            (Partner.PROPERTY_COMPANY, "恒大物业", "联合主办，提供树苗和工具"),
+            (Partner.SOCIAL_ORGANISATION, "恒大社区绿植守护队", "组织认养家庭"),
+            (Partner.VOLUNTEERS, "恒大社区志愿者", "协助栽种和浇水"),
+        ],
         "photo": ("小朋友认领幼苗并挂上姓名牌", "本报记者 尚丽", (60, 140, 70)),
     },
     {
@@ -81,7 +94,7 @@ PAST = [
         "环节，社区工作人员朗诵了经典片段，居民们分享自身的读书故事，推荐各自喜欢的经典书籍，"
         "交流阅读的经验与收获，也增进了邻里间的友谊。",
         "attendance": 24,
-        "partners": [],
+        "partners": [(Partner.SOCIAL_ORGANISATION, "北辰书香读书会", "主持经典图书分享")],
         "photo": ("居民分享读书故事", "本报记者 郑林", (150, 100, 60)),
     },
     {
@@ -277,6 +290,55 @@ def _picture(colour: tuple[int, int, int], seed: int) -> SimpleUploadedFile:
     return SimpleUploadedFile("demo.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
+NAMED_WORKERS = {"高慧"}
+
+
+def _add_partner(activity: Activity, staff, kind: str, name: str, role: str) -> None:
+    """Link the registry entry of that name when there is one, else a named partner."""
+    if name == "街道社工站":
+        # The station's workers, except those the spec names with their own role.
+        workers = SocialWorker.objects.filter(street=activity.street, community=None).exclude(
+            name__in=NAMED_WORKERS
+        )
+        for worker in workers:
+            actions.partner_add(activity=activity, by=staff, social_worker=worker, role=role)
+        return
+    registry = {
+        "organisation": SocialOrganisation.objects.filter(name=name).first(),
+        "social_worker": SocialWorker.objects.filter(name=name).first(),
+        "outside_unit": OutsideUnit.objects.filter(name=name).first(),
+    }
+    found = {key: value for key, value in registry.items() if value is not None}
+    if found:
+        actions.partner_add(activity=activity, by=staff, role=role, **found)
+    else:
+        actions.partner_add(activity=activity, by=staff, kind=kind, name=name, role=role)
+
+
+# (resource description, activity title, value, note)
+ALLOCATIONS = [
+    ("树苗", "绿植领养 共创和谐家园", "1800.00", "30棵树苗"),
+    ("经典图书", "“全民阅读你我同行”主题读书会", "1200.00", "60册图书"),
+    ("社区治理研学基地运营资金", "首期社区治理研学活动", "2500.00", "讲师费和资料"),
+    ("新荣区小杂粮", "便民服务站开站体验日", "600.00", "赠送行动不便的老人"),
+]
+
+
+def _allocate() -> None:
+    for description, title, value, note in ALLOCATIONS:
+        activity = Activity.objects.filter(title=title).first()
+        resource = CharitableResource.objects.filter(description=description).first()
+        if not activity or not resource or resource.allocations.filter(activity=activity).exists():
+            continue
+        community_actions.resource_allocate(
+            resource=resource,
+            activity=activity,
+            value=Decimal(value),
+            note=note,
+            by=activity.created_by,
+        )
+
+
 def _create(spec: dict, *, completed: bool) -> Activity | None:
     unit = _organiser(spec)
     if Activity.objects.filter(title=spec["title"], **unit).exists():
@@ -296,7 +358,7 @@ def _create(spec: dict, *, completed: bool) -> Activity | None:
         **unit,
     )
     for kind, name, role in spec["partners"]:
-        ActivityPartner.objects.create(activity=activity, kind=kind, name=name, role=role)
+        _add_partner(activity, staff, kind, name, role)
     if completed:
         # Held in the past: set its state directly, as if it had been run through the portal.
         Activity.objects.filter(pk=activity.pk).update(
@@ -323,6 +385,7 @@ def seed_activities() -> None:
         _create(spec, completed=True)
     for spec in UPCOMING:
         _create(spec, completed=False)
+    _allocate()
     # One demo resident already signed up, so 我的 is not empty on first login.
     haircut = Activity.objects.filter(title="便民服务进社区：老年人理发义剪").first()
     resident = User.objects.filter(username="13800000002").first()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
 from communities.models import Community, Street
+from governance_portal.validators import validate_reasonable_date
 
 
 def _day_start(value) -> datetime:
@@ -34,9 +35,13 @@ class ActivityFilter(django_filters.FilterSet):
         label=_("From"),
         method="filter_from",
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_reasonable_date],
     )
     date_to = django_filters.DateFilter(
-        label=_("To"), method="filter_to", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        method="filter_to",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_reasonable_date],
     )
     has_places = django_filters.BooleanFilter(
         label=_("Only with places left"),

@@ -1,20 +1,22 @@
 from datetime import timedelta
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.actions import MAX_PARTY_SIZE
 from activities.images import PhotoField
-from activities.models import Activity, ActivitySeries
+from activities.models import Activity, ActivityPartner, ActivitySeries
 from communities.forms import CommunityChoiceField
-from communities.models import Community, Street
+from communities.models import Community, OutsideUnit, SocialOrganisation, SocialWorker, Street
 from communities.permissions import Scope
 from communities.validators import (
     normalize_mainland_mobile,
     validate_mainland_mobile,
     validate_no_control_characters,
 )
+from governance_portal.validators import validate_reasonable_date
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -86,6 +88,7 @@ class ActivityForm(forms.ModelForm):
             self.fields["community"].empty_label = None
         for name in DATETIME_FIELDS:
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+            self.fields[name].validators.append(validate_reasonable_date)
 
     def clean(self):
         cleaned = super().clean()
@@ -126,6 +129,7 @@ class CopyForm(forms.Form):
         label=_("New start"),
         widget=DateTimeLocalInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        validators=[validate_reasonable_date],
     )
 
     def clean_starts_at(self):
@@ -137,7 +141,9 @@ class CopyForm(forms.Form):
 
 class RepeatForm(forms.Form):
     frequency = forms.ChoiceField(label=_("Repeat"), choices=ActivitySeries.Frequency.choices)
-    until = forms.DateField(label=_("Until"), widget=DateInput())
+    until = forms.DateField(
+        label=_("Until"), widget=DateInput(), validators=[validate_reasonable_date]
+    )
 
 
 class ReportForm(forms.Form):
@@ -206,7 +212,39 @@ class DeskSignupForm(PartyFields):
         label=_("Mobile number"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
     )
 
-    field_order = ["name", "phone", "party_size", "children_under_14", "guardian_consent"]
+    consent = forms.BooleanField(
+        label=_("The resident agreed to the privacy notice (read out or shown at the desk)"),
+        required=False,
+    )
+
+    field_order = [
+        "name",
+        "phone",
+        "community",
+        "party_size",
+        "children_under_14",
+        "guardian_consent",
+        "consent",
+    ]
+
+    def __init__(self, *args, communities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if communities is not None:
+            self.fields["community"] = CommunityChoiceField(
+                label=_("The resident's community"), queryset=communities
+            )
+            self.order_fields(self.field_order)
+
+    def clean(self):
+        cleaned = super().clean()
+        phone = cleaned.get("phone")
+        is_new = phone and not get_user_model().objects.filter(phone=phone).exists()
+        if is_new and not cleaned.get("consent"):
+            self.add_error(
+                "consent",
+                _("A new resident record needs the resident's agreement to the privacy notice."),
+            )
+        return cleaned
 
     def clean_phone(self):
         phone = normalize_mainland_mobile(self.cleaned_data["phone"])
@@ -229,3 +267,43 @@ class PhotoForm(forms.Form):
         required=False,
         help_text=_("Who took it, for example: 本报记者 杨翠叶"),
     )
+
+
+class RegistryPartnerForm(forms.Form):
+    """Pick one registered partner: an organisation, a social worker or an outside unit."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Social organisation"), queryset=None, required=False
+    )
+    social_worker = forms.ModelChoiceField(label=_("Social worker"), queryset=None, required=False)
+    outside_unit = forms.ModelChoiceField(label=_("Outside unit"), queryset=None, required=False)
+    role = forms.CharField(label=_("Role in the activity"), max_length=200, required=False)
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = SocialOrganisation.objects.visible_in_scope(
+            scope
+        ).current()
+        self.fields["social_worker"].queryset = SocialWorker.objects.visible_in_scope(
+            scope
+        ).current()
+        self.fields["outside_unit"].queryset = OutsideUnit.objects.visible_in_scope(scope).current()
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [f for f in ("organisation", "social_worker", "outside_unit") if cleaned.get(f)]
+        if len(chosen) != 1 and not self.errors:
+            raise forms.ValidationError(
+                _("Choose exactly one: an organisation, a social worker or an outside unit.")
+            )
+        return cleaned
+
+
+class NamedPartnerForm(forms.Form):
+    """A partner not in the registries, e.g. a volunteer team."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityPartner.Kind.choices)
+    name = forms.CharField(
+        label=_("Name"), max_length=100, validators=[validate_no_control_characters]
+    )
+    role = forms.CharField(label=_("Role in the activity"), max_length=200, required=False)

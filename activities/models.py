@@ -51,11 +51,44 @@ class ActivityQuerySet(models.QuerySet):
             .order_by("starts_at", "pk")
         )
 
+    def with_forces(self) -> ActivityQuerySet:
+        """Annotate which of the five forces took part (booleans) and ``force_count`` (1–5).
+
+        The community (the organiser) always counts; the others come from the activity's
+        partners and, for charitable resources, also from allocations.
+        """
+        from communities.models import ResourceAllocation
+
+        def partner(kind):
+            return models.Exists(
+                ActivityPartner.objects.filter(activity=models.OuterRef("pk"), kind=kind)
+            )
+
+        Kind = ActivityPartner.Kind
+        allocation = models.Exists(
+            ResourceAllocation.objects.filter(activity=models.OuterRef("pk"))
+        )
+        annotated = self.annotate(
+            has_organisation=partner(Kind.SOCIAL_ORGANISATION),
+            has_social_worker=partner(Kind.SOCIAL_WORKER),
+            has_volunteers=partner(Kind.VOLUNTEERS),
+            has_charity=partner(Kind.CHARITY) | allocation,
+        )
+
+        def one(flag):
+            return models.Case(models.When(**{flag: True}, then=1), default=0)
+
+        return annotated.annotate(
+            force_count=models.Value(1)
+            + one("has_organisation")
+            + one("has_social_worker")
+            + one("has_volunteers")
+            + one("has_charity")
+        )
+
     def with_places(self) -> ActivityQuerySet:
         """Activities where someone could still get a confirmed place."""
-        return self.filter(
-            Q(capacity__isnull=True) | Q(places_taken__lt=F("capacity"), waitlist_count=0)
-        )
+        return self.filter(Q(capacity__isnull=True) | Q(places_taken__lt=F("capacity")))
 
 
 class ActivitySeries(models.Model):
@@ -231,6 +264,14 @@ class Activity(models.Model):
             errors["signup_closes_at"] = _("Sign-up must close after it opens.")
         if self.signup_closes_at and self.ends_at and self.signup_closes_at > self.ends_at:
             errors["signup_closes_at"] = _("Sign-up cannot close after the activity ends.")
+        if opens and self.starts_at and opens >= self.starts_at:
+            errors["signup_opens_at"] = _("Sign-up must open before the activity starts.")
+        if self.cancel_deadline and self.starts_at and self.cancel_deadline > self.starts_at:
+            errors["cancel_deadline"] = _("Cancelling online must end by the start at the latest.")
+        for name in ("starts_at", "ends_at", "signup_opens_at", "signup_closes_at"):
+            value = getattr(self, name)
+            if value and not 2000 <= value.year <= 2100 and name not in errors:
+                errors[name] = _("Enter a date between the years 2000 and 2100.")
         if self.capacity is not None and self.places_taken > self.capacity:
             errors["capacity"] = _(
                 "%(taken)d places are already taken; the capacity cannot be lower."
@@ -252,9 +293,7 @@ class Activity(models.Model):
 
     @property
     def is_full(self) -> bool:
-        return self.capacity is not None and (
-            self.places_taken >= self.capacity or self.waitlist_count > 0
-        )
+        return self.capacity is not None and self.places_taken >= self.capacity
 
     def signup_closes(self):
         return self.signup_closes_at or self.starts_at
@@ -278,13 +317,28 @@ class Activity(models.Model):
             and self.starts_at - timedelta(minutes=30) <= now <= self.ends_at
         )
 
+    def forces_present(self) -> list[tuple[str, bool]]:
+        """The five forces and whether each took part, from prefetched partners and
+        allocations (no queries when both are prefetched)."""
+        kinds = {partner.kind for partner in self.partners.all()}
+        Kind = ActivityPartner.Kind
+        charity = Kind.CHARITY in kinds or bool(self.allocations.all())
+        return [
+            (_("Community"), True),
+            (_("Social organisations"), Kind.SOCIAL_ORGANISATION in kinds),
+            (_("Social workers"), Kind.SOCIAL_WORKER in kinds),
+            (_("Volunteers"), Kind.VOLUNTEERS in kinds),
+            (_("Charitable resources"), charity),
+        ]
+
     @property
     def has_ended(self) -> bool:
         return self.ends_at < timezone.now()
 
 
 class ActivityPartner(models.Model):
-    """Who took part besides the organisers: the five forces and outside units (五社联动)."""
+    """Who took part besides the organisers (五社联动): a registered social organisation, social
+    worker or outside unit, or a named partner (e.g. a volunteer team) given as text."""
 
     class Kind(models.TextChoices):
         SOCIAL_ORGANISATION = "social_organisation", _("Social organisation")
@@ -295,17 +349,65 @@ class ActivityPartner(models.Model):
         PROPERTY_COMPANY = "property_company", _("Property management company")
         OTHER = "other", _("Other")
 
+    #: The kinds that count as one of the five forces (the community itself is the fifth).
+    FORCES = (Kind.SOCIAL_ORGANISATION, Kind.SOCIAL_WORKER, Kind.VOLUNTEERS, Kind.CHARITY)
+
     activity = models.ForeignKey(
         Activity, models.CASCADE, related_name="partners", verbose_name=_("activity")
     )
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=100)
     role = models.CharField(_("role in the activity"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        "communities.SocialOrganisation",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activity_links",
+        verbose_name=_("social organisation"),
+    )
+    social_worker = models.ForeignKey(
+        "communities.SocialWorker",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activity_links",
+        verbose_name=_("social worker"),
+    )
+    outside_unit = models.ForeignKey(
+        "communities.OutsideUnit",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activity_links",
+        verbose_name=_("outside unit"),
+    )
 
     class Meta:
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
         ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(organisation__isnull=True, social_worker__isnull=True)
+                    | Q(organisation__isnull=True, outside_unit__isnull=True)
+                    | Q(social_worker__isnull=True, outside_unit__isnull=True)
+                ),
+                name="activities_activitypartner_one_registry_link",
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "organisation"],
+                name="activities_activitypartner_organisation_once",
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "social_worker"],
+                name="activities_activitypartner_worker_once",
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "outside_unit"], name="activities_activitypartner_unit_once"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

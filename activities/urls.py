@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from activities.views import desk, manage, public, resident
+from activities.views import desk, manage, partners, public, resident
+from governance_portal.converters import TokenConverter
+
+register_converter(TokenConverter, "token")
 
 app_name = "activities"
 
@@ -14,12 +17,12 @@ urlpatterns = [
         name="activity_calendar",
     ),
     path("news/", public.NewsFeedView.as_view(), name="news_list"),
-    path("calendar/<str:token>.ics", resident.CalendarFeedView.as_view(), name="calendar_feed"),
+    path("calendar/<token:token>.ics", resident.CalendarFeedView.as_view(), name="calendar_feed"),
     # Residents
     path("activities/<int:pk>/signup/", resident.SignupCreateView.as_view(), name="signup_create"),
     path("signups/<int:pk>/cancel/", resident.SignupCancelView.as_view(), name="signup_cancel"),
     path(
-        "activities/<int:pk>/checkin/<str:token>/",
+        "activities/<int:pk>/checkin/<token:token>/",
         resident.SelfCheckinView.as_view(),
         name="self_checkin",
     ),
@@ -79,6 +82,16 @@ urlpatterns = [
         "manage/activities/<int:pk>/photos/",
         manage.PhotoUploadView.as_view(),
         name="photo_upload",
+    ),
+    path(
+        "manage/activities/<int:pk>/partners/",
+        partners.ActivityPartnersView.as_view(),
+        name="activity_partners",
+    ),
+    path(
+        "manage/partners/<int:pk>/remove/",
+        partners.PartnerRemoveView.as_view(),
+        name="partner_remove",
     ),
     path("manage/photos/<int:pk>/delete/", manage.PhotoDeleteView.as_view(), name="photo_delete"),
     path(

@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from communities.models import Community, Compound, Consent, ResidentProfile, StaffAssignment
+from communities.models import (
+    CharitableResource,
+    Community,
+    Compound,
+    Consent,
+    OrganisationTransition,
+    ResidentProfile,
+    ResourceAllocation,
+    SocialOrganisation,
+    SocialWorker,
+    SocialWorkRecord,
+    StaffAssignment,
+)
 
 User = get_user_model()
 
@@ -61,3 +80,137 @@ def staff_assign(
         user.is_staff = True
         user.save(update_fields=["is_staff"])
     return assignment
+
+
+# --- the five forces -------------------------------------------------------------------------
+
+
+def _next_step(state: str) -> str | None:
+    path = SocialOrganisation.PATH
+    return path[path.index(state) + 1] if state in path and state != path[-1] else None
+
+
+@transaction.atomic
+def organisation_transition(
+    *, organisation: SocialOrganisation, to_state: str, on: date, note: str = "", by
+) -> OrganisationTransition:
+    """Move an organisation along 入驻 → 孵化中 → 备案 → 登记 → 出壳 (or to 退驻).
+
+    The next step needs nothing more; skipping steps, or coming back after withdrawing, needs a
+    note saying why. Steps never go backwards, and are dated between the last step and today.
+    """
+    organisation = SocialOrganisation.objects.select_for_update().get(pk=organisation.pk)
+    State = SocialOrganisation.State
+    current, note = organisation.state, note.strip()
+    path = SocialOrganisation.PATH
+    if to_state not in State.values or to_state == current:
+        raise ValidationError({"to_state": _("Choose a different state.")})
+    if current == State.WITHDRAWN:
+        if to_state != State.SETTLED or not note:
+            raise ValidationError(
+                {"to_state": _("A withdrawn organisation can only move in again, with a note.")}
+            )
+    elif to_state != State.WITHDRAWN:
+        if path.index(to_state) < path.index(current):
+            raise ValidationError({"to_state": _("The lifecycle does not go backwards.")})
+        if to_state != _next_step(current) and not note:
+            raise ValidationError(
+                {"note": _("This skips a step of the lifecycle: say why in the note.")}
+            )
+    last = organisation.transitions.order_by("-on", "-pk").first()
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("The date cannot be in the future.")})
+    if last and on < last.on:
+        raise ValidationError(
+            {"on": _("The date cannot be before the previous step (%(date)s).") % {"date": last.on}}
+        )
+    step = OrganisationTransition.objects.create(
+        organisation=organisation,
+        from_state=current,
+        to_state=to_state,
+        on=on,
+        note=note,
+        recorded_by=by,
+    )
+    organisation.state, organisation.state_since = to_state, on
+    organisation.save(update_fields=["state", "state_since"])
+    return step
+
+
+@transaction.atomic
+def organisation_create(*, by, on: date | None = None, **fields) -> SocialOrganisation:
+    """A new organisation moves in; its first lifecycle step is recorded."""
+    organisation = SocialOrganisation(**fields)
+    organisation.state = SocialOrganisation.State.SETTLED
+    organisation.state_since = on or timezone.localdate()
+    organisation.full_clean()
+    organisation.save()
+    OrganisationTransition.objects.create(
+        organisation=organisation,
+        to_state=organisation.state,
+        on=organisation.state_since,
+        recorded_by=by,
+    )
+    return organisation
+
+
+@transaction.atomic
+def resource_allocate(
+    *, resource: CharitableResource, activity, value: Decimal, note: str = "", by
+) -> ResourceAllocation:
+    """Use part of a resource for an activity; never more than its balance.
+
+    The resource row is locked first, so two allocations at once cannot both spend the same
+    balance (PostgreSQL row lock; SQLite serialises writers).
+    """
+    resource = CharitableResource.objects.select_for_update().get(pk=resource.pk)
+    if value is None or value <= 0:
+        raise ValidationError({"value": _("Enter an amount greater than zero.")})
+    if resource.archived:
+        raise ValidationError(_("This resource is archived."))
+    if activity.status == activity.Status.CANCELLED:
+        raise ValidationError(_("The activity is cancelled; nothing can be allocated to it."))
+    allocated = resource.allocations.aggregate(total=Sum("value"))["total"] or Decimal("0")
+    balance = resource.value - allocated
+    if value > balance:
+        raise ValidationError(
+            {
+                "value": _("Only ¥%(balance)s of this resource is left; allocate at most that.")
+                % {"balance": f"{balance:,.2f}"}
+            }
+        )
+    allocation = ResourceAllocation(
+        resource=resource, activity=activity, value=value, note=note.strip(), allocated_by=by
+    )
+    allocation.full_clean()
+    allocation.save()
+    return allocation
+
+
+@transaction.atomic
+def work_record_save(
+    *,
+    worker: SocialWorker,
+    month: date,
+    cases: int,
+    groups: int,
+    community_activities: int,
+    notes: str = "",
+    by,
+) -> SocialWorkRecord:
+    """Create or correct a social worker's record for one month."""
+    first_day = month.replace(day=1)
+    if first_day > timezone.localdate():
+        raise ValidationError({"month": _("The month cannot be in the future.")})
+    record, _created = SocialWorkRecord.objects.update_or_create(
+        worker=worker,
+        month=first_day,
+        defaults={
+            "cases": cases,
+            "groups": groups,
+            "community_activities": community_activities,
+            "notes": notes,
+            "recorded_by": by,
+        },
+    )
+    return record

@@ -1,14 +1,21 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import (
+    CharitableResource,
     Community,
     Compound,
     Consent,
     District,
+    OrganisationTransition,
+    OutsideUnit,
     ResidentProfile,
+    ResourceAllocation,
+    SocialOrganisation,
+    SocialWorker,
+    SocialWorkRecord,
     StaffAssignment,
     Street,
     User,
@@ -46,7 +53,14 @@ class StreetAdmin(ScopedModelAdmin):
         ).distinct()
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_community_count=Count("communities"))
+        # A subquery, not the scope filter's join: every community of the street counts.
+        count = (
+            Community.objects.filter(street=OuterRef("pk"))
+            .values("street")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(_community_count=Subquery(count))
 
     @admin.display(description=_("communities"), ordering="_community_count")
     def community_count(self, obj):
@@ -65,6 +79,9 @@ class StaffAssignmentInline(ScopedInline):
     fields = ["user", "role", "title", "started_on", "ended_on"]
     readonly_fields = ["started_on"]
     autocomplete_fields = ["user"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
 
 
 @admin.register(Community)
@@ -108,8 +125,9 @@ class StaffAssignmentUserInline(ScopedInline):
 
 class ConsentInline(ScopedInline):
     model = Consent
-    fields = ["notice", "version", "given_at", "withdrawn_at"]
-    readonly_fields = ["notice", "version", "given_at"]
+    fk_name = "user"
+    fields = ["notice", "version", "given_at", "recorded_by", "withdrawn_at"]
+    readonly_fields = ["notice", "version", "given_at", "recorded_by"]
 
 
 @admin.register(User)
@@ -176,3 +194,101 @@ class ConsentAdmin(ScopedModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username", "user__name"]
     readonly_fields = ["user", "notice", "version", "given_at"]
+
+
+class ForcesAdmin(ScopedModelAdmin):
+    """Registries with a street and an optional community: scoped like the staff pages."""
+
+    scope_path = "community"
+    staff_actions = frozenset({"view", "change"})
+    list_select_related = ["street", "community"]
+
+    def scope_queryset(self, queryset, scope):
+        return queryset.in_scope(scope)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # archive instead: history is never erased
+
+
+class TransitionInline(ScopedInline):
+    model = OrganisationTransition
+    fields = ["from_state", "to_state", "on", "note", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False  # steps go through organisation_transition (the lifecycle rules)
+
+
+@admin.register(SocialOrganisation)
+class SocialOrganisationAdmin(ForcesAdmin):
+    list_display = ["name", "category", "state", "state_since", "street", "community", "archived"]
+    list_filter = ["category", "state", "archived", "street"]
+    search_fields = ["name", "services", "contact_name"]
+    readonly_fields = ["state", "state_since"]
+    inlines = [TransitionInline]
+
+
+class WorkRecordInline(ScopedInline):
+    model = SocialWorkRecord
+    fields = ["month", "cases", "groups", "community_activities", "notes"]
+    staff_actions = frozenset({"view"})
+
+
+@admin.register(SocialWorker)
+class SocialWorkerAdmin(ForcesAdmin):
+    list_display = ["name", "qualification", "certificate_year", "street", "employer", "archived"]
+    list_filter = ["qualification", "archived", "street"]
+    list_select_related = ["street", "community", "employer"]
+    search_fields = ["name", "specialities", "certificate_number"]
+    inlines = [WorkRecordInline]
+
+
+class AllocationInline(ScopedInline):
+    model = ResourceAllocation
+    fields = ["activity", "value", "note", "allocated_by", "allocated_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False  # allocations go through resource_allocate (never above the balance)
+
+
+@admin.register(CharitableResource)
+class CharitableResourceAdmin(ForcesAdmin):
+    list_display = ["received_on", "donor_name", "kind", "description", "value", "street"]
+    list_filter = ["kind", "donor_kind", "anonymous", "archived", "street"]
+    search_fields = ["donor_name", "description"]
+    date_hierarchy = "received_on"
+    inlines = [AllocationInline]
+
+
+@admin.register(OutsideUnit)
+class OutsideUnitAdmin(ForcesAdmin):
+    list_display = ["name", "kind", "street", "community", "contact_name", "archived"]
+    list_filter = ["kind", "archived", "street"]
+    search_fields = ["name", "address", "contact_name"]
+
+
+@admin.register(OrganisationTransition)
+class OrganisationTransitionAdmin(ScopedModelAdmin):
+    list_display = ["organisation", "from_state", "to_state", "on", "recorded_by"]
+    list_select_related = ["organisation", "recorded_by"]
+    readonly_fields = ["organisation", "from_state", "to_state", "on", "note", "recorded_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SocialWorkRecord)
+class SocialWorkRecordAdmin(ScopedModelAdmin):
+    list_display = ["worker", "month", "cases", "groups", "community_activities"]
+    list_select_related = ["worker"]
+
+
+@admin.register(ResourceAllocation)
+class ResourceAllocationAdmin(ScopedModelAdmin):
+    list_display = ["resource", "activity", "value", "allocated_by", "allocated_at"]
+    list_select_related = ["resource", "activity", "allocated_by"]
+    readonly_fields = ["resource", "activity", "value", "note", "allocated_by"]
+
+    def has_add_permission(self, request):
+        return False

@@ -2,7 +2,16 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Community, Compound, ResidentProfile
+from communities.models import (
+    CharitableResource,
+    Community,
+    Compound,
+    OutsideUnit,
+    ResidentProfile,
+    SocialOrganisation,
+    SocialWorker,
+    Street,
+)
 
 
 class ResidentFilter(django_filters.FilterSet):
@@ -29,3 +38,90 @@ class ResidentFilter(django_filters.FilterSet):
         if value.isdigit() and len(value) == 4:
             condition |= Q(user__phone__endswith=value)
         return queryset.filter(condition)
+
+
+class UnitFilterMixin(django_filters.FilterSet):
+    """Street and community filters; on staff pages (``scope`` given) only their own."""
+
+    street = django_filters.ModelChoiceFilter(
+        label=_("Street"), queryset=Street.objects.order_by("name")
+    )
+    community = django_filters.ModelChoiceFilter(
+        label=_("Community"), queryset=Community.objects.order_by("name")
+    )
+
+    def __init__(self, *args, scope=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if scope is not None and not scope.everything:
+            communities = Community.objects.in_scope(scope)
+            self.filters["community"].queryset = communities.order_by("name")
+            self.filters["street"].queryset = Street.objects.filter(
+                pk__in=communities.values("street_id")
+            ).order_by("name")
+
+
+class OrganisationFilter(UnitFilterMixin):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text", max_length=50)
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=SocialOrganisation.Category.choices
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("Incubation state"), choices=SocialOrganisation.State.choices
+    )
+
+    class Meta:
+        model = SocialOrganisation
+        fields = ["q", "category", "state", "street", "community"]
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(services__icontains=value)
+            | Q(description__icontains=value)
+        )
+
+
+class SocialWorkerFilter(UnitFilterMixin):
+    q = django_filters.CharFilter(
+        label=_("Name or speciality"), method="filter_text", max_length=50
+    )
+    qualification = django_filters.ChoiceFilter(
+        label=_("Qualification"), choices=SocialWorker.Qualification.choices
+    )
+
+    class Meta:
+        model = SocialWorker
+        fields = ["q", "qualification", "street", "community"]
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(specialities__icontains=value))
+
+
+class ResourceFilter(UnitFilterMixin):
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=CharitableResource.Kind.choices)
+    year = django_filters.NumberFilter(
+        label=_("Year received"),
+        field_name="received_on",
+        lookup_expr="year",
+        min_value=2000,
+        max_value=2100,
+    )
+
+    class Meta:
+        model = CharitableResource
+        fields = ["kind", "year", "street", "community"]
+
+
+class OutsideUnitFilter(UnitFilterMixin):
+    q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OutsideUnit.Kind.choices)
+
+    class Meta:
+        model = OutsideUnit
+        fields = ["q", "kind", "street", "community"]

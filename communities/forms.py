@@ -1,14 +1,27 @@
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Community, Compound, Street
+from activities.images import PhotoField
+from communities.models import (
+    CharitableResource,
+    Community,
+    Compound,
+    OutsideUnit,
+    SocialOrganisation,
+    SocialWorker,
+    Street,
+)
 from communities.validators import (
     normalize_mainland_mobile,
     validate_mainland_mobile,
     validate_no_control_characters,
 )
+from governance_portal.validators import validate_reasonable_date
 
 User = get_user_model()
 
@@ -56,7 +69,9 @@ class ResidentRegistrationForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail (optional)"),
         required=False,
-        help_text=_("Only used to send you a link if you forget your password."),
+        help_text=_(
+            "Used to send you a password-reset link and notices about your sign-ups; never shared."
+        ),
     )
     password1 = forms.CharField(
         label=_("Password"),
@@ -132,3 +147,229 @@ class CompoundForm(forms.ModelForm):
             self.instance.validate_constraints()
         except forms.ValidationError:
             self.add_error("name", _("This community already has a compound with this name."))
+
+
+# --- the five forces -------------------------------------------------------------------------
+
+
+class ServedUnitFormMixin:
+    """``street`` and ``community`` choices limited to the staff member's scope.
+
+    Community staff always pick one of their communities; street staff may leave it empty for a
+    record serving the whole street.
+    """
+
+    def setup_unit_fields(self, scope) -> None:
+        self.fields["community"] = CommunityChoiceField(
+            label=_("Community"),
+            queryset=Community.objects.in_scope(scope).select_related("street"),
+            required=not scope.is_street_staff,
+            empty_label=_("The whole street") if scope.is_street_staff else None,
+            help_text=_("Empty: serves the whole street."),
+        )
+        if scope.is_street_staff:
+            streets = Street.objects.all()
+            if not scope.everything:
+                streets = streets.filter(pk__in=scope.street_ids)
+            self.fields["street"].queryset = streets
+            self.fields["street"].required = False
+        else:
+            del self.fields["street"]
+
+    def clean_served_unit(self, cleaned: dict) -> None:
+        community, street = cleaned.get("community"), cleaned.get("street")
+        if community is not None:
+            if street is not None and street.pk != community.street_id:
+                self.add_error(
+                    "community", _("This community does not belong to the chosen street.")
+                )
+            self.instance.street = community.street
+        elif "street" in self.fields:
+            if street is None:
+                self.add_error("street", _("Choose the street this record serves."))
+            else:
+                self.instance.street = street
+
+
+class OrganisationForm(ServedUnitFormMixin, forms.ModelForm):
+    class Meta:
+        model = SocialOrganisation
+        fields = [
+            "name",
+            "category",
+            "street",
+            "community",
+            "incubator",
+            "contact_name",
+            "contact_phone",
+            "description",
+            "services",
+        ]
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_unit_fields(scope)
+        incubators = SocialOrganisation.objects.filter(category="incubator", archived=False)
+        if self.instance.pk:
+            incubators = incubators.exclude(pk=self.instance.pk)
+        self.fields["incubator"].queryset = incubators
+
+    def clean_contact_phone(self):
+        phone = normalize_mainland_mobile(self.cleaned_data["contact_phone"])
+        validate_mainland_mobile(phone)
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_served_unit(cleaned)
+        return cleaned
+
+
+class TransitionForm(forms.Form):
+    to_state = forms.ChoiceField(label=_("New state"), choices=SocialOrganisation.State.choices)
+    on = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_reasonable_date],
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=300,
+        required=False,
+        help_text=_("Required when a step is skipped or a withdrawn organisation moves in again."),
+    )
+
+
+class SocialWorkerForm(ServedUnitFormMixin, forms.ModelForm):
+    class Meta:
+        model = SocialWorker
+        fields = [
+            "name",
+            "phone",
+            "street",
+            "community",
+            "qualification",
+            "certificate_number",
+            "certificate_year",
+            "employer",
+            "specialities",
+        ]
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_unit_fields(scope)
+        self.fields["employer"].queryset = SocialOrganisation.objects.current()
+        self.fields["name"].validators.append(validate_no_control_characters)
+
+    def clean_phone(self):
+        phone = normalize_mainland_mobile(self.cleaned_data["phone"])
+        validate_mainland_mobile(phone)
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_served_unit(cleaned)
+        return cleaned
+
+
+class WorkRecordForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        validators=[validate_reasonable_date],
+    )
+    cases = forms.IntegerField(label=_("Cases"), min_value=0, max_value=10000, initial=0)
+    groups = forms.IntegerField(label=_("Groups"), min_value=0, max_value=10000, initial=0)
+    community_activities = forms.IntegerField(
+        label=_("Community activities"), min_value=0, max_value=10000, initial=0
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class OutsideUnitForm(ServedUnitFormMixin, forms.ModelForm):
+    class Meta:
+        model = OutsideUnit
+        fields = ["name", "kind", "street", "community", "contact_name", "contact_phone", "address"]
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_unit_fields(scope)
+
+    def clean_contact_phone(self):
+        phone = normalize_mainland_mobile(self.cleaned_data["contact_phone"])
+        validate_mainland_mobile(phone)
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_served_unit(cleaned)
+        return cleaned
+
+    def validate_unique(self):
+        try:
+            self.instance.validate_constraints()
+        except forms.ValidationError:
+            self.add_error("name", _("This street already has an outside unit with this name."))
+
+
+class ResourceForm(ServedUnitFormMixin, forms.ModelForm):
+    evidence_photo = PhotoField(
+        label=_("Evidence photo"),
+        required=False,
+        help_text=_("Optional: a photo of the goods or the receipt. JPEG, PNG or WebP."),
+    )
+
+    class Meta:
+        model = CharitableResource
+        fields = [
+            "donor_name",
+            "donor_kind",
+            "anonymous",
+            "kind",
+            "description",
+            "value",
+            "quantity",
+            "unit",
+            "received_on",
+            "street",
+            "community",
+        ]
+        widgets = {"received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_unit_fields(scope)
+        self.fields["received_on"].validators.append(validate_reasonable_date)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_served_unit(cleaned)
+        value = cleaned.get("value")
+        if self.instance.pk and value is not None:
+            allocated = self.instance.allocations.aggregate(total=Sum("value"))["total"] or 0
+            if value < allocated:
+                self.add_error(
+                    "value",
+                    _("¥%(allocated)s of this resource is already used; the value cannot be lower.")
+                    % {"allocated": f"{allocated:,.2f}"},
+                )
+        return cleaned
+
+
+class AllocationForm(forms.Form):
+    resource = forms.ModelChoiceField(label=_("Charitable resource"), queryset=None)
+    value = forms.DecimalField(
+        label=_("Value (CNY)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
+    note = forms.CharField(label=_("What it was used for"), max_length=200, required=False)
+
+    def __init__(self, *args, resources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resource"].queryset = resources
+        self.fields["resource"].label_from_instance = lambda r: (
+            _("%(resource)s (left: ¥%(balance)s)")
+            % {"resource": r, "balance": f"{r.balance_value:,.2f}"}
+        )

@@ -66,6 +66,12 @@ def other_community_staff(other_community):
 
 
 @pytest.fixture
+def sibling_community_staff(sibling_community):
+    """Staff of another community in the same street: the likeliest scoping mistake."""
+    return StaffAssignmentFactory(community=sibling_community, user__name="赵敏").user
+
+
+@pytest.fixture
 def street_staff(street):
     return StaffAssignmentFactory(street=street, community=None, user__name="王丽").user
 

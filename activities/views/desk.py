@@ -12,6 +12,7 @@ from activities import actions
 from activities.forms import CheckinSearchForm, DeskSignupForm
 from activities.models import Activity, Signup
 from activities.views.manage import ManagedActivityMixin, text_search
+from communities.models import Community
 from communities.permissions import CommunityStaffRequiredMixin
 
 
@@ -54,7 +55,11 @@ class AttendanceMarkView(ScopedSignupMixin, View):
 
     def post(self, request, pk):
         signup = self.get_signup()
-        attended = request.POST.get("attended") == "1"
+        choice = request.POST.get("attended")
+        if choice not in {"0", "1"}:
+            messages.error(request, _("Choose checked in or did not come."))
+            return redirect("activities:checkin_desk", pk=signup.activity_id)
+        attended = choice == "1"
         try:
             actions.signup_mark_attendance(signup=signup, attended=attended, by=request.user)
         except ValidationError as error:
@@ -92,21 +97,28 @@ class DeskSignupView(ManagedActivityMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(walk_in=self.walk_in, **kwargs)
 
+    def get_form_kwargs(self):
+        activity = self.get_activity()
+        communities = None
+        if activity.community_id is None:
+            # A whole-street activity: the resident is recorded in one of the street's
+            # communities that this staff member may act on.
+            communities = Community.objects.in_scope(self.scope).filter(street=activity.street)
+        return {**super().get_form_kwargs(), "communities": communities}
+
     def form_valid(self, form):
         activity = self.get_activity()
         data = form.cleaned_data
-        community = activity.community
-        if community is None:
-            form.add_error(
-                None,
-                _("For an activity of the whole street, sign residents up in their community."),
-            )
-            return self.form_invalid(form)
+        community = activity.community or data["community"]
         try:
             # One transaction: a refused signup leaves no new resident record behind.
             with transaction.atomic():
                 resident = actions.resident_find_or_create_at_desk(
-                    name=data["name"], phone=data["phone"], community=community
+                    name=data["name"],
+                    phone=data["phone"],
+                    community=community,
+                    scope=self.scope,
+                    by=self.request.user,
                 )
                 actions.signup_create(
                     activity=activity,
@@ -118,7 +130,11 @@ class DeskSignupView(ManagedActivityMixin, FormView):
                     walk_in=self.walk_in,
                 )
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error.messages)
             return self.form_invalid(form)
         messages.success(
             self.request, _("%(name)s is signed up.") % {"name": resident.display_name}

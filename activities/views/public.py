@@ -13,7 +13,7 @@ from activities import calendar
 from activities.filters import ActivityFilter
 from activities.forms import SignupForm
 from activities.models import Activity, ActivityPhoto, Signup
-from communities.models import ResidentProfile
+from communities.models import ResidentProfile, ResourceAllocation
 from communities.permissions import scope_for
 
 LIST_RELATED = ("community", "street")
@@ -47,7 +47,12 @@ class ActivityDetailView(DetailView):
             Activity.objects.visible_to(self.request.user, scope)
             .select_related("community", "street")
             .prefetch_related(
-                Prefetch("photos", queryset=ActivityPhoto.objects.order_by("pk")), "partners"
+                Prefetch("photos", queryset=ActivityPhoto.objects.order_by("pk")),
+                "partners",
+                Prefetch(
+                    "allocations",
+                    queryset=ResourceAllocation.objects.select_related("resource").order_by("pk"),
+                ),
             )
         )
 

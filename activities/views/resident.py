@@ -179,18 +179,17 @@ class CalendarFeedView(View):
         profile = get_object_or_404(
             ResidentProfile.objects.select_related("user"), calendar_token=token
         )
-        activities = [
-            signup.activity
-            for signup in Signup.objects.filter(
-                resident=profile.user,
-                status__in=[
-                    Signup.Status.CONFIRMED,
-                    Signup.Status.WAITLISTED,
-                    Signup.Status.ATTENDED,
-                ],
-            ).select_related("activity")[:500]
-        ]
-        body = calendar.render(activities, request=request, name=_("My activities"))
+        signups = Signup.objects.filter(
+            resident=profile.user,
+            status__in=[Signup.Status.CONFIRMED, Signup.Status.WAITLISTED, Signup.Status.ATTENDED],
+        ).select_related("activity")[:500]
+        waiting = frozenset(s.activity_id for s in signups if s.status == Signup.Status.WAITLISTED)
+        body = calendar.render(
+            [signup.activity for signup in signups],
+            request=request,
+            name=_("My activities"),
+            waiting=waiting,
+        )
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Cache-Control"] = "private, no-store"
         return response

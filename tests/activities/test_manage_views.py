@@ -895,6 +895,7 @@ def desk_data(**overrides) -> dict:
         "phone": "13912345678",
         "party_size": "2",
         "children_under_14": "0",
+        "consent": "on",
     }
     return data | overrides
 
@@ -991,14 +992,56 @@ def test_desk_signup_with_children_needs_consent(community_staff, activity):
     assert not Signup.objects.exists()
 
 
-def test_desk_signup_for_a_whole_street_activity_is_an_error(street_staff, street):
+def test_desk_signup_for_a_whole_street_activity_asks_for_the_community(
+    street_staff, street, community
+):
     street_day = ActivityFactory(community=None, street=street)
+    client = client_for(street_staff)
 
-    response = client_for(street_staff).post(url("desk_signup", street_day.pk), desk_data())
-
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
+    missing = client.post(url("desk_signup", street_day.pk), desk_data())
+    assert missing.status_code == 200
+    assert missing.context["form"].errors["community"]
     assert not User.objects.filter(phone="13912345678").exists()
+
+    response = client.post(url("desk_signup", street_day.pk), desk_data(community=community.pk))
+    assert response.status_code == 302
+    assert User.objects.get(phone="13912345678").resident_profile.community == community
+
+
+def test_desk_signup_needs_consent_for_a_new_resident(community_staff, activity):
+    response = client_for(community_staff).post(
+        url("desk_signup", activity.pk), desk_data(consent="")
+    )
+
+    assert response.context["form"].errors["consent"]
+    assert not User.objects.filter(phone="13912345678").exists()
+
+
+def test_desk_signup_refuses_a_number_from_another_community(
+    other_community_staff, other_community, resident
+):
+    own = ActivityFactory(community=other_community)
+
+    response = client_for(other_community_staff).post(
+        url("desk_signup", own.pk), desk_data(phone=resident.phone)
+    )
+
+    page = response.content.decode()
+    assert response.context["form"].errors["phone"]
+    assert resident.name not in page
+    assert not Signup.objects.filter(resident=resident).exists()
+
+
+def test_desk_signup_refuses_a_staff_members_number(community_staff, activity, street_staff):
+    street_staff.phone = "13700000077"
+    street_staff.save()
+
+    response = client_for(community_staff).post(
+        url("desk_signup", activity.pk), desk_data(phone="13700000077")
+    )
+
+    assert response.context["form"].errors["phone"]
+    assert not Signup.objects.filter(resident=street_staff).exists()
 
 
 def test_walk_in_is_signed_up_and_checked_in_at_once(community_staff, activity):

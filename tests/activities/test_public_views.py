@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities import actions
-from activities.models import Activity
+from activities.models import Activity, ActivityPartner, ActivityPhoto
 from tests.activities.factories import ActivityFactory
 from tests.conftest import client_for
 from tests.factories import CommunityFactory, ResidentProfileFactory
@@ -134,10 +134,20 @@ def test_detail_query_count_does_not_grow_with_signups_and_photos(
     actions.signup_create(activity=activity, resident=resident)
     with django_assert_max_num_queries(10) as small:
         client.get(activity.get_absolute_url())
-    for _ in range(20):
+    for index in range(20):
         actions.signup_create(activity=activity, resident=make_resident())
+        ActivityPartner.objects.create(activity=activity, kind="volunteers", name=f"志愿队{index}")
+        ActivityPhoto.objects.create(
+            activity=activity,
+            image=f"activities/p{index}.jpg",
+            thumbnail=f"activities/p{index}_thumb.jpg",
+            width=1,
+            height=1,
+            uploaded_by=resident,
+        )
     with django_assert_max_num_queries(len(small.captured_queries)):
-        client.get(activity.get_absolute_url())
+        page = client.get(activity.get_absolute_url()).content.decode()
+    assert "志愿队19" in page
 
 
 def test_draft_is_404_for_the_public_and_other_community_staff(

@@ -180,9 +180,56 @@ def test_self_checkin_get_changes_nothing_and_post_checks_in(activity, make_resi
 def test_self_checkin_with_a_wrong_token_changes_nothing(activity, make_resident):
     me = make_resident()
     signup = actions.signup_create(activity=activity, resident=me)
-    url = reverse("activities:self_checkin", args=[activity.pk, "guessed-token"])
+    Activity.objects.filter(pk=activity.pk).update(  # inside the check-in window
+        starts_at=timezone.now() - timedelta(minutes=5),
+        ends_at=timezone.now() + timedelta(hours=1),
+    )
+    url = reverse("activities:self_checkin", args=[activity.pk, "guessed-token-123"])
 
     response = client_for(me).post(url)
 
     assert response.status_code == 302
     assert Signup.objects.get(pk=signup.pk).status == "confirmed"
+
+
+def test_staff_set_a_password_for_a_desk_registered_resident(community_staff, community, activity):
+    from communities.models import ResidentProfile
+    from communities.permissions import scope_for
+
+    resident = actions.resident_find_or_create_at_desk(
+        name="王大爷",
+        phone="13912345678",
+        community=community,
+        scope=scope_for(community_staff),
+        by=community_staff,
+    )
+    profile = ResidentProfile.objects.get(user=resident)
+    url = reverse("communities:resident_password_set", args=[profile.pk])
+
+    client_for(community_staff).post(
+        url, {"new_password1": "Wang-daye-2026", "new_password2": "Wang-daye-2026"}
+    )
+
+    assert (
+        client_for(None)
+        .post(reverse("login"), {"username": "13912345678", "password": "Wang-daye-2026"})
+        .status_code
+        == 302
+    )
+
+
+def test_staff_cannot_set_passwords_outside_their_community_or_for_staff(
+    other_community_staff, community_staff, resident
+):
+    from communities.models import ResidentProfile
+
+    profile = ResidentProfile.objects.get(user=resident)
+    url = reverse("communities:resident_password_set", args=[profile.pk])
+    data = {"new_password1": "Taken-over-2026", "new_password2": "Taken-over-2026"}
+
+    assert client_for(other_community_staff).post(url, data).status_code == 404
+    resident.is_staff = True
+    resident.save()
+    assert client_for(community_staff).post(url, data).status_code == 404
+    resident.refresh_from_db()
+    assert not resident.check_password("Taken-over-2026")

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from activities import actions
 from activities.models import Activity, Signup
+from communities.permissions import scope_for
 from governance_portal.models import Notification
 from tests.activities.factories import ActivityFactory
 
@@ -45,13 +46,14 @@ def test_party_that_does_not_fit_waits_even_if_places_remain(activity, make_resi
     assert signup(activity, make_resident(), party_size=3).status == "waitlisted"
 
 
-def test_nobody_jumps_the_waitlist(activity, make_resident):
+def test_free_places_go_to_a_party_that_fits_not_to_nobody(activity, make_resident):
     signup(activity, make_resident(), party_size=8)
-    signup(activity, make_resident(), party_size=3)  # waits
+    big = signup(activity, make_resident(), party_size=3)  # waits: only 2 places left
 
-    latecomer = signup(activity, make_resident(), party_size=1)
+    small = signup(activity, make_resident(), party_size=1)
 
-    assert latecomer.status == Signup.Status.WAITLISTED
+    assert (big.status, small.status) == ("waitlisted", "confirmed")
+    assert reload(activity).places_left == 1
 
 
 def test_unlimited_activity_always_confirms(make_resident, community):
@@ -251,16 +253,19 @@ def test_cancelling_needs_a_reason(activity, community_staff):
 
 
 def test_desk_signup_creates_a_minimal_resident_once(activity, community_staff, community):
-    first = actions.resident_find_or_create_at_desk(
-        name="王大爷", phone="13912345678", community=community
-    )
-    again = actions.resident_find_or_create_at_desk(
-        name="王大爷", phone="13912345678", community=community
-    )
+    scope = scope_for(community_staff)
+
+    def at_desk():
+        return actions.resident_find_or_create_at_desk(
+            name="王大爷", phone="13912345678", community=community, scope=scope, by=community_staff
+        )
+
+    first, again = at_desk(), at_desk()
 
     assert first == again
     assert not first.has_usable_password()
     assert first.resident_profile.community == community
+    assert first.consents.get().recorded_by == community_staff
     made = signup(activity, first, by=community_staff)
     assert made.registered_by == community_staff
 
@@ -418,3 +423,134 @@ def test_more_places_promote_the_waiting_list(activity, make_resident, community
 
     assert Signup.objects.get(pk=waiting.pk).status == "confirmed"
     assert reload(activity).places_taken == 12
+
+
+def test_party_bigger_than_capacity_never_blocks_the_waitlist(community, make_resident):
+    small_event = ActivityFactory(community=community, capacity=2)
+
+    with pytest.raises(actions.SignupError):
+        signup(small_event, make_resident(), party_size=5)
+    assert signup(small_event, make_resident(), party_size=2).status == "confirmed"
+
+
+def test_removing_the_limit_confirms_everyone_waiting(activity, make_resident, community_staff):
+    signup(activity, make_resident(), party_size=10)
+    waiting = signup(activity, make_resident(), party_size=4)
+
+    actions.activity_update(activity=activity, by=community_staff, changes={"capacity": None})
+
+    assert Signup.objects.get(pk=waiting.pk).status == "confirmed"
+    assert reload(activity).waitlist_count == 0
+
+
+def test_cancelling_the_activity_ends_its_signups_and_promotes_nobody(
+    activity, make_resident, community_staff
+):
+    holder, waiting = make_resident(), make_resident()
+    held = signup(activity, holder, party_size=10)
+    signup(activity, waiting)
+    actions.activity_cancel(activity=activity, by=community_staff, reason="下雨")
+
+    assert set(Signup.objects.values_list("status", flat=True)) == {"cancelled"}
+    with pytest.raises(actions.SignupError):
+        actions.signup_cancel(signup=held, by=holder)
+    assert Notification.objects.filter(user=waiting).count() == 1  # only the cancellation
+
+
+def test_no_attendance_on_a_cancelled_activity(activity, make_resident, community_staff):
+    made = signup(activity, make_resident())
+    actions.activity_cancel(activity=activity, by=community_staff, reason="下雨")
+
+    with pytest.raises(actions.SignupError):
+        actions.signup_mark_attendance(signup=made, attended=True, by=community_staff)
+
+
+def test_waiting_resident_may_leave_the_waitlist_after_the_cut_off(activity, make_resident):
+    signup(activity, make_resident(), party_size=10)
+    resident = make_resident()
+    waiting = signup(activity, resident)
+    Activity.objects.filter(pk=activity.pk).update(
+        cancel_deadline=timezone.now() - timedelta(minutes=1)
+    )
+
+    actions.signup_cancel(signup=waiting, by=resident)
+
+    assert Signup.objects.get(pk=waiting.pk).status == "cancelled"
+
+
+def test_nobody_is_promoted_once_the_activity_has_started(activity, make_resident, community_staff):
+    holder = make_resident()
+    held = signup(activity, holder, party_size=10)
+    waiting = signup(activity, make_resident())
+    Activity.objects.filter(pk=activity.pk).update(
+        starts_at=timezone.now() - timedelta(minutes=5), ends_at=timezone.now() + timedelta(hours=1)
+    )
+
+    actions.signup_cancel(signup=held, by=community_staff)
+
+    assert Signup.objects.get(pk=waiting.pk).status == "waitlisted"
+
+
+def test_a_past_activity_can_be_logged_from_a_draft(community, community_staff):
+    held = ActivityFactory(
+        community=community,
+        status="draft",
+        starts_at=timezone.now() - timedelta(days=2),
+        ends_at=timezone.now() - timedelta(days=2) + timedelta(hours=1),
+    )
+
+    logged = actions.activity_report(
+        activity=held, by=community_staff, report="消防演练顺利完成。", attendance=0
+    )
+
+    assert logged.status == "completed"
+
+
+def test_new_time_or_venue_is_told_to_everyone_signed_up(activity, make_resident, community_staff):
+    resident = make_resident()
+    signup(activity, resident)
+
+    actions.activity_update(activity=activity, by=community_staff, changes={"venue": "活动室"})
+    actions.activity_update(activity=activity, by=community_staff, changes={"capacity": 12})
+
+    when = timezone.localtime(activity.starts_at).strftime("%Y-%m-%d %H:%M")
+    assert [n.message for n in Notification.objects.filter(user=resident)] == [
+        f"“{activity.title}”有变动：现为 {when}，地点：活动室。"
+    ]
+
+
+def test_completed_activity_is_not_edited(activity, community_staff):
+    Activity.objects.filter(pk=activity.pk).update(status="completed")
+
+    with pytest.raises(actions.ValidationError):
+        actions.activity_update(activity=activity, by=community_staff, changes={"venue": "别处"})
+
+
+def test_notifications_are_in_chinese_whoever_triggers_them(
+    activity, make_resident, community_staff
+):
+    from django.utils import translation
+
+    resident = make_resident()
+    signup(activity, resident)
+    with translation.override("en"):
+        actions.activity_cancel(activity=activity, by=community_staff, reason="下雨")
+
+    assert "已取消" in Notification.objects.get(user=resident).message
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("signup_opens_at", 1),  # days after the start
+        ("cancel_deadline", 1),
+        ("starts_at", -365 * 40),
+    ],
+)
+def test_window_and_dates_are_validated(activity, field, value):
+    activity = reload(activity)
+    setattr(activity, field, activity.starts_at + timedelta(days=value))
+
+    with pytest.raises(actions.ValidationError) as error:
+        activity.full_clean()
+    assert field in error.value.message_dict

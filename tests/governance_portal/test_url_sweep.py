@@ -8,8 +8,18 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from activities import actions
-from activities.models import Activity, ActivityPhoto, Signup
-from communities.models import Community, Compound, ResidentProfile, Street, User
+from activities.models import Activity, ActivityPartner, ActivityPhoto, Signup
+from communities.models import (
+    CharitableResource,
+    Community,
+    Compound,
+    OutsideUnit,
+    ResidentProfile,
+    SocialOrganisation,
+    SocialWorker,
+    Street,
+    User,
+)
 from tests.activities.factories import ActivityFactory
 from tests.conftest import client_for
 from tests.factories import CompoundFactory, ResidentProfileFactory
@@ -41,6 +51,7 @@ ACCESS = {
     "communities:compound_update": COMMUNITY_STAFF,
     "communities:resident_list": COMMUNITY_STAFF,
     "communities:street_update": STREET_STAFF,
+    "communities:resident_password_set": COMMUNITY_STAFF,
     "activities:activity_list": PUBLIC,
     "activities:activity_detail": PUBLIC,
     "activities:activity_calendar": PUBLIC,
@@ -71,6 +82,29 @@ ACCESS = {
     "activities:signin_sheet": COMMUNITY_STAFF,
     "activities:attendance_mark": COMMUNITY_STAFF,
     "activities:staff_signup_cancel": COMMUNITY_STAFF,
+    "activities:activity_partners": COMMUNITY_STAFF,
+    "activities:partner_remove": COMMUNITY_STAFF,
+    "communities:organisation_list": PUBLIC,
+    "communities:organisation_detail": PUBLIC,
+    "communities:resource_public": PUBLIC,
+    "communities:organisation_manage_list": COMMUNITY_STAFF,
+    "communities:organisation_create": COMMUNITY_STAFF,
+    "communities:organisation_update": COMMUNITY_STAFF,
+    "communities:organisation_transition": COMMUNITY_STAFF,
+    "communities:organisation_archive": COMMUNITY_STAFF,
+    "communities:socialworker_list": COMMUNITY_STAFF,
+    "communities:socialworker_create": COMMUNITY_STAFF,
+    "communities:socialworker_detail": COMMUNITY_STAFF,
+    "communities:socialworker_update": COMMUNITY_STAFF,
+    "communities:socialworker_archive": COMMUNITY_STAFF,
+    "communities:resource_list": COMMUNITY_STAFF,
+    "communities:resource_create": COMMUNITY_STAFF,
+    "communities:resource_update": COMMUNITY_STAFF,
+    "communities:resource_archive": COMMUNITY_STAFF,
+    "communities:outsideunit_list": COMMUNITY_STAFF,
+    "communities:outsideunit_create": COMMUNITY_STAFF,
+    "communities:outsideunit_update": COMMUNITY_STAFF,
+    "communities:outsideunit_archive": COMMUNITY_STAFF,
 }
 
 
@@ -105,7 +139,32 @@ def world(community, other_community, street, community_staff):
         height=1,
         uploaded_by=community_staff,
     )
+    forces = {
+        "organisation": SocialOrganisation.objects.create(
+            name="受害组织", category="other", street=street, community=community
+        ),
+        "socialworker": SocialWorker.objects.create(
+            name="受害社工", street=street, community=community, phone="13600009999"
+        ),
+        "resource": CharitableResource.objects.create(
+            donor_name="受害捐赠人",
+            donor_kind="individual",
+            kind="goods",
+            description="受害物资",
+            value="100.00",
+            received_on="2026-01-01",
+            street=street,
+            community=community,
+            recorded_by=community_staff,
+        ),
+        "outsideunit": OutsideUnit.objects.create(
+            name="受害驻街单位", kind="school", street=street, community=community
+        ),
+    }
+    partner = ActivityPartner.objects.create(activity=activity, kind="other", name="受害伙伴")
     return {
+        **forces,
+        "partner": partner,
         "community": community,
         "compound": compound,
         "street": street,
@@ -143,6 +202,13 @@ def url_for(name: str, world) -> str:
         return reverse(name, kwargs={"pk": world["signup"].pk})
     if name == "activities:photo_delete":
         return reverse(name, kwargs={"pk": world["photo"].pk})
+    if name == "communities:resident_password_set":
+        return reverse(name, kwargs={"pk": world["profile"].pk})
+    if name == "activities:partner_remove":
+        return reverse(name, kwargs={"pk": world["partner"].pk})
+    for key in ("organisation", "socialworker", "resource", "outsideunit"):
+        if name.startswith(f"communities:{key}_"):
+            return reverse(name, kwargs={"pk": world[key].pk})
     if name.startswith("activities:"):
         return reverse(name, kwargs={"pk": world["activity"].pk})
     kwargs = dict.fromkeys(keys, world["community"].pk)
@@ -155,6 +221,11 @@ def snapshot():
         list(Activity.objects.values_list("pk", "title", "status", "places_taken", "venue")),
         list(Signup.objects.values_list("pk", "status")),
         ActivityPhoto.objects.count(),
+        ActivityPartner.objects.count(),
+        list(SocialOrganisation.objects.values_list("pk", "name", "state", "archived")),
+        list(SocialWorker.objects.values_list("pk", "name", "archived")),
+        list(CharitableResource.objects.values_list("pk", "description", "archived")),
+        list(OutsideUnit.objects.values_list("pk", "name", "archived")),
         list(Community.objects.values_list("pk", "office_address", "office_hours", "introduction")),
         list(Street.objects.values_list("pk", "office_address", "introduction")),
         list(Compound.objects.values_list("pk", "name", "address")),
@@ -171,7 +242,14 @@ HOSTILE_POST = {
     "address": "被篡改",
 }
 
-PERSONAS = ["anonymous", "resident", "other_community_staff", "community_staff", "street_staff"]
+PERSONAS = [
+    "anonymous",
+    "resident",
+    "other_community_staff",
+    "sibling_community_staff",
+    "community_staff",
+    "street_staff",
+]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -183,7 +261,7 @@ def test_url_sweep(name, persona, request, world):
     access = ACCESS[name]
     names_an_object = bool(dict(named_urls())[name].pattern.converters)
     victims_staff = {"community_staff", "street_staff"}
-    any_staff = victims_staff | {"other_community_staff"}
+    any_staff = victims_staff | {"other_community_staff", "sibling_community_staff"}
     allowed = (
         access == PUBLIC
         or (access == LOGIN and user is not None)

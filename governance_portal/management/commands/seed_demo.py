@@ -6,6 +6,7 @@ from django.db import transaction
 
 from activities.demo import seed_activities
 from communities.demo import seed_places, seed_users
+from communities.demo_forces import seed_forces
 
 
 class Command(BaseCommand):
@@ -27,5 +28,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             seed_places()
             seed_users()
+            seed_forces()
             seed_activities()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))

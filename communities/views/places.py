@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.db import IntegrityError
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
@@ -14,6 +15,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 from activities.models import Activity
 from communities import actions
 from communities.filters import ResidentFilter
+from communities.forces_profile import five_forces_profile
 from communities.forms import (
     CommunityOfficeForm,
     CompoundForm,
@@ -61,7 +63,9 @@ class CommunityDetailView(DetailView):
         upcoming = Activity.objects.listed().filter(
             Q(community=self.object) | Q(community__isnull=True, street_id=self.object.street_id)
         )[:6]
-        return super().get_context_data(upcoming=upcoming, **kwargs)
+        return super().get_context_data(
+            upcoming=upcoming, profile=five_forces_profile(self.object), **kwargs
+        )
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -235,3 +239,39 @@ class ResidentListView(ScopedCommunityMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter=self.filterset, **kwargs)
+
+
+class ResidentPasswordSetView(CommunityStaffRequiredMixin, FormView):
+    """The office sets a password for a resident of its community who cannot reset it online
+    (registered at the desk, no e-mail). Never for staff accounts."""
+
+    form_class = SetPasswordForm
+    template_name = "communities/resident_password_form.html"
+
+    def get_profile(self) -> ResidentProfile:
+        if not hasattr(self, "_profile"):
+            self._profile = get_object_or_404(
+                ResidentProfile.objects.filter(
+                    community__in=Community.objects.in_scope(self.scope),
+                    user__is_staff=False,
+                    user__is_superuser=False,
+                ).select_related("user", "community"),
+                pk=self.kwargs["pk"],
+            )
+        return self._profile
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.get_profile().user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(profile=self.get_profile(), **kwargs)
+
+    def form_valid(self, form):
+        form.save()
+        profile = self.get_profile()
+        messages.success(
+            self.request,
+            _("The password of %(name)s was set. Give it to them in person.")
+            % {"name": profile.user.display_name},
+        )
+        return redirect("communities:resident_list", community_pk=profile.community_id)
