@@ -99,7 +99,10 @@ class ActivityForm(forms.ModelForm):
                 self.add_error(
                     "community", _("This community does not belong to the chosen street.")
                 )
+            # Set the cleaned value too: the model form copies it onto the activity.
             self.instance.street = community.street
+            if "street" in self.fields:
+                cleaned["street"] = community.street
         elif "street" in self.fields:
             if street is None:
                 self.add_error("street", _("Choose a street for an activity of the whole street."))

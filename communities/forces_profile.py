@@ -33,8 +33,8 @@ class ForcesProfile:
 
 
 def five_forces_profile(community: Community, year: int | None = None) -> ForcesProfile:
-    """Five queries whatever the data size: three registry counts, one resource sum, one
-    aggregate over the year's held activities."""
+    """Four queries whatever the data size: two registry counts, one resource count and sum,
+    one aggregate over the year's held activities."""
     year = year or timezone.localdate().year
     serves = Q(community=community) | Q(community__isnull=True, street_id=community.street_id)
     resources = CharitableResource.objects.current().filter(serves)

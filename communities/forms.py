@@ -183,7 +183,11 @@ class ServedUnitFormMixin:
                 self.add_error(
                     "community", _("This community does not belong to the chosen street.")
                 )
+            # Set the cleaned value too: the model form copies it onto the record, and an empty
+            # street field would otherwise overwrite the community's street.
             self.instance.street = community.street
+            if "street" in self.fields:
+                cleaned["street"] = community.street
         elif "street" in self.fields:
             if street is None:
                 self.add_error("street", _("Choose the street this record serves."))

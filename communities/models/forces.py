@@ -36,6 +36,21 @@ class ScopedQuerySet(models.QuerySet):
             | Q(community__isnull=True, street_id__in=scope.street_ids)
         )
 
+    def with_editable(self, scope):
+        """Annotate ``editable``: whether the holder of ``scope`` may change the row."""
+        if scope.everything:
+            return self.annotate(editable=models.Value(True))
+        condition = Q(community_id__in=scope.community_ids) | Q(
+            community__isnull=True, street_id__in=scope.street_ids
+        )
+        return self.annotate(
+            editable=models.Case(
+                models.When(condition, then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
     def visible_in_scope(self, scope):
         """What staff may read: their own rows plus street-wide rows of their communities'
         streets (a community worker sees the street's 社工站 and its organisations)."""

@@ -102,9 +102,9 @@ class ResourcePublicView(ListView):
     paginate_by = 20
 
     def get_queryset(self):
+        # Archived resources stay: the notice is a record of what was received and used.
         queryset = (
-            CharitableResource.objects.current()
-            .with_balance()
+            CharitableResource.objects.with_balance()
             .select_related(*UNIT)
             .prefetch_related(
                 Prefetch(
@@ -137,7 +137,11 @@ class RegistryListView(CommunityStaffRequiredMixin, ListView):
     create_url_name = ""
 
     def base_queryset(self):
-        return self.model.objects.visible_in_scope(self.scope).select_related(*UNIT)
+        return (
+            self.model.objects.visible_in_scope(self.scope)
+            .with_editable(self.scope)
+            .select_related(*UNIT)
+        )
 
     def get_queryset(self):
         self.filterset = self.filterset_class(

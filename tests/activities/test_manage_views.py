@@ -1320,3 +1320,24 @@ def test_manage_list_queries_stay_flat(community_staff, community, django_assert
     ActivityFactory.create_batch(20, community=community)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url("manage_list"))
+
+
+def test_street_staff_create_a_community_activity_without_picking_the_street(
+    street_staff, community
+):
+    response = client_for(street_staff).post(
+        url("activity_create"), new_activity_data(community=community.pk, street="")
+    )
+
+    assert response.status_code == 302
+    created = Activity.objects.get()
+    assert (created.community, created.street) == (community, community.street)
+
+
+def test_street_staff_edit_a_community_activity_without_picking_the_street(street_staff, activity):
+    response = client_for(street_staff).post(
+        url("activity_update", activity.pk), edit_data(activity, street="", venue="活动室")
+    )
+
+    assert response.status_code == 302
+    assert (reload(activity).venue, reload(activity).street) == ("活动室", activity.street)
