@@ -19,7 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, ActivityPartner, ActivityPhoto, ActivitySeries, Signup
+from communities import actions as community_actions
 from communities.models import Community, Consent, ResidentProfile
+from governance_portal import audit
+from governance_portal.models import AuditEvent
 from governance_portal.notifications import notify, notify_many, portal_language
 
 User = get_user_model()
@@ -123,6 +126,17 @@ def activity_cancel(*, activity: Activity, by, reason: str) -> Activity:
     Signup.objects.filter(pk__in=[signup.pk for signup in affected]).update(
         status=Signup.Status.CANCELLED, cancelled_at=timezone.now()
     )
+    # Donations set aside for it go back to their balance (the allocation stays on record).
+    for allocation in activity.allocations.filter(released_at__isnull=True):
+        community_actions.allocation_release(
+            allocation=allocation, by=by, reason=str(_("The activity was cancelled."))
+        )
+    if affected:  # a bulk update bypasses the audit signals: say it here
+        audit.record(
+            action=AuditEvent.Action.BULK,
+            instance=activity,
+            changes={"signups_cancelled": [signup.pk for signup in affected]},
+        )
     activity.places_taken = activity.waitlist_count = 0
     activity.save(
         update_fields=["status", "cancel_reason", "places_taken", "waitlist_count", "updated_at"]

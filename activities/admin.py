@@ -9,16 +9,29 @@ from governance_portal.masking import mask_phone
 
 
 class PartnerInline(ScopedInline):
+    """Read-only: partners are recorded on the staff page (partner_add keeps kind and link
+    consistent)."""
+
     model = ActivityPartner
-    fields = ["kind", "name", "role"]
-    staff_actions = frozenset({"view", "add", "change", "delete"})
+    fields = ["kind", "name", "role", "organisation", "social_worker", "outside_unit"]
+    readonly_fields = fields
+    staff_actions = frozenset({"view"})
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class PhotoInline(ScopedInline):
     model = ActivityPhoto
     fields = ["thumbnail", "caption", "credit", "uploaded_by", "uploaded_at"]
     readonly_fields = ["thumbnail", "uploaded_by", "uploaded_at"]
-    staff_actions = frozenset({"view", "change"})
+    staff_actions = frozenset({"view"})
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("uploaded_by")
@@ -40,7 +53,7 @@ class ManageableMixin:
 @admin.register(Activity)
 class ActivityAdmin(ManageableMixin, ScopedModelAdmin):
     scope_path = "community"
-    staff_actions = frozenset({"view", "change"})
+    staff_actions = frozenset({"view"})
     list_display = ["title", "kind", "unit_name", "starts_at", "status", "places", "waitlist_count"]
     list_filter = ["status", "kind", "audience", "street", "community"]
     list_select_related = ["community", "street"]
@@ -76,7 +89,15 @@ class ActivityAdmin(ManageableMixin, ScopedModelAdmin):
     def save_model(self, request, obj, form, change):
         # Through the action: the row lock, the capacity rules and waitlist promotion.
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        actions.activity_update(activity=obj, by=request.user, changes=changes)
+        if not changes:
+            return
+        try:
+            actions.activity_update(activity=obj, by=request.user, changes=changes)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cancel instead: signups, partners and reports are history
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("community", "street")
@@ -124,7 +145,7 @@ class ActivitySeriesAdmin(ScopedModelAdmin):
 class ActivityPhotoAdmin(ManageableMixin, ScopedModelAdmin):
     scope_path = "activity__community"
     activity_path = "activity"
-    staff_actions = frozenset({"view", "change"})
+    staff_actions = frozenset({"view"})
     list_display = ["__str__", "activity", "credit", "uploaded_at"]
     list_select_related = ["activity"]
     search_fields = ["caption", "credit", "activity__title"]
@@ -137,9 +158,14 @@ class ActivityPhotoAdmin(ManageableMixin, ScopedModelAdmin):
 
 @admin.register(ActivityPartner)
 class ActivityPartnerAdmin(ManageableMixin, ScopedModelAdmin):
+    readonly_fields = ["activity", "organisation", "social_worker", "outside_unit"]
+
+    def has_add_permission(self, request):
+        return False  # through the activity's partners page (partner_add)
+
     scope_path = "activity__community"
     activity_path = "activity"
-    staff_actions = frozenset({"view", "change"})
+    staff_actions = frozenset({"view"})
     list_display = ["name", "kind", "activity", "role"]
     list_filter = ["kind"]
     list_select_related = ["activity"]

@@ -27,6 +27,7 @@ urlpatterns = [
         name="self_checkin",
     ),
     path("me/", resident.MyPageView.as_view(), name="me"),
+    path("me/data/", resident.MyDataView.as_view(), name="my_data"),
     path(
         "me/notifications/read/",
         resident.NotificationsReadView.as_view(),
@@ -87,6 +88,11 @@ urlpatterns = [
         "manage/activities/<int:pk>/partners/",
         partners.ActivityPartnersView.as_view(),
         name="activity_partners",
+    ),
+    path(
+        "manage/allocations/<int:pk>/release/",
+        partners.AllocationReleaseView.as_view(),
+        name="allocation_release",
     ),
     path(
         "manage/partners/<int:pk>/remove/",

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -170,8 +169,7 @@ def resource_allocate(
         raise ValidationError(_("This resource is archived."))
     if activity.status == activity.Status.CANCELLED:
         raise ValidationError(_("The activity is cancelled; nothing can be allocated to it."))
-    allocated = resource.allocations.aggregate(total=Sum("value"))["total"] or Decimal("0")
-    balance = resource.value - allocated
+    balance = resource.value - resource.allocated()
     if value > balance:
         raise ValidationError(
             {
@@ -214,3 +212,33 @@ def work_record_save(
         },
     )
     return record
+
+
+@transaction.atomic
+def resource_save(*, resource: CharitableResource, evidence=None, by) -> CharitableResource:
+    """Create or edit a resource. An edit locks the row first, so the check that the value
+    still covers what is allocated cannot race an allocation made at the same moment."""
+    if resource.pk:
+        CharitableResource.objects.select_for_update().filter(pk=resource.pk).first()
+    else:
+        resource.recorded_by = by
+    if evidence:
+        resource.evidence.save(evidence.image.name, evidence.image, save=False)
+    resource.full_clean()
+    resource.save()
+    return resource
+
+
+@transaction.atomic
+def allocation_release(*, allocation: ResourceAllocation, by, reason: str) -> ResourceAllocation:
+    """Give an allocation back to the resource's balance; the record stays, marked released."""
+    allocation = ResourceAllocation.objects.select_for_update().get(pk=allocation.pk)
+    if allocation.released_at is not None:
+        raise ValidationError(_("This allocation was already released."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the allocation is released.")})
+    allocation.released_at = timezone.now()
+    allocation.released_by = by
+    allocation.release_reason = reason.strip()[:200]
+    allocation.save(update_fields=["released_at", "released_by", "release_reason"])
+    return allocation

@@ -1,13 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from communities import privacy
 from communities.models import (
     CharitableResource,
     Community,
     Compound,
     Consent,
+    DeletionRequest,
     District,
     OrganisationTransition,
     OutsideUnit,
@@ -170,7 +173,7 @@ class StaffAssignmentAdmin(ScopedModelAdmin):
 @admin.register(ResidentProfile)
 class ResidentProfileAdmin(ScopedModelAdmin):
     scope_path = "community"
-    staff_actions = frozenset({"view", "change"})
+    staff_actions = frozenset({"view"})
     list_display = ["name", "masked_phone", "community", "compound", "registered_at"]
     list_filter = ["community__street", "community"]
     list_select_related = ["user", "community", "compound"]
@@ -196,11 +199,59 @@ class ConsentAdmin(ScopedModelAdmin):
     readonly_fields = ["user", "notice", "version", "given_at"]
 
 
+@admin.register(DeletionRequest)
+class DeletionRequestAdmin(ScopedModelAdmin):
+    """Residents' requests to delete their data: administrators only (``scope_path`` None)."""
+
+    list_display = ["user", "requested_at", "handled_at", "handled_by", "outcome"]
+    list_filter = [("handled_at", admin.EmptyFieldListFilter), "outcome"]
+    list_select_related = ["user", "handled_by"]
+    search_fields = ["user__username", "user__name"]
+    date_hierarchy = "requested_at"
+    readonly_fields = ["user", "requested_at", "reason", "handled_at", "handled_by", "outcome"]
+    actions = ["anonymise_account", "refuse_request"]
+
+    def has_add_permission(self, request):
+        return False  # residents ask on their "my data" page
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the request is proof that it was answered
+
+    @admin.action(description=_("Anonymise the account"), permissions=["change"])
+    def anonymise_account(self, request, queryset):
+        done = 0
+        for deletion_request in queryset.filter(handled_at__isnull=True).select_related("user"):
+            try:
+                privacy.account_anonymise(user=deletion_request.user, by=request.user)
+            except privacy.AnonymiseRefused as refused:
+                self.message_user(request, refused.messages[0], messages.ERROR)
+            else:
+                done += 1
+        if done:
+            message = ngettext(
+                "%(count)d account anonymised.", "%(count)d accounts anonymised.", done
+            )
+            self.message_user(request, message % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Refuse the request (tell the person why)"), permissions=["change"])
+    def refuse_request(self, request, queryset):
+        refused = 0
+        for deletion_request in queryset.filter(handled_at__isnull=True):
+            privacy.deletion_request_refuse(request=deletion_request, by=request.user)
+            refused += 1
+        message = ngettext("%(count)d request refused.", "%(count)d requests refused.", refused)
+        self.message_user(request, message % {"count": refused})
+
+
 class ForcesAdmin(ScopedModelAdmin):
-    """Registries with a street and an optional community: scoped like the staff pages."""
+    """Registries with a street and an optional community: scoped like the staff pages.
+
+    Staff see their scope here read-only: they change these records on the staff pages, whose
+    forms and actions carry the rules. Administrators may correct a record here.
+    """
 
     scope_path = "community"
-    staff_actions = frozenset({"view", "change"})
+    staff_actions = frozenset({"view"})
     list_select_related = ["street", "community"]
 
     def scope_queryset(self, queryset, scope):
@@ -215,6 +266,12 @@ class TransitionInline(ScopedInline):
     fields = ["from_state", "to_state", "on", "note", "recorded_by", "recorded_at"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def has_add_permission(self, request, obj=None):
         return False  # steps go through organisation_transition (the lifecycle rules)
 
@@ -227,6 +284,9 @@ class SocialOrganisationAdmin(ForcesAdmin):
     readonly_fields = ["state", "state_since"]
     inlines = [TransitionInline]
 
+    def has_add_permission(self, request):
+        return False  # new organisations move in through the staff page (organisation_create)
+
 
 class WorkRecordInline(ScopedInline):
     model = SocialWorkRecord
@@ -236,6 +296,7 @@ class WorkRecordInline(ScopedInline):
 
 @admin.register(SocialWorker)
 class SocialWorkerAdmin(ForcesAdmin):
+    readonly_fields = ["user"]
     list_display = ["name", "qualification", "certificate_year", "street", "employer", "archived"]
     list_filter = ["qualification", "archived", "street"]
     list_select_related = ["street", "community", "employer"]
@@ -248,12 +309,19 @@ class AllocationInline(ScopedInline):
     fields = ["activity", "value", "note", "allocated_by", "allocated_at"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("activity", "allocated_by")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def has_add_permission(self, request, obj=None):
         return False  # allocations go through resource_allocate (never above the balance)
 
 
 @admin.register(CharitableResource)
 class CharitableResourceAdmin(ForcesAdmin):
+    readonly_fields = ["recorded_by"]
     list_display = ["received_on", "donor_name", "kind", "description", "value", "street"]
     list_filter = ["kind", "donor_kind", "anonymous", "archived", "street"]
     search_fields = ["donor_name", "description"]
@@ -277,11 +345,17 @@ class OrganisationTransitionAdmin(ScopedModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # history is never erased
+
 
 @admin.register(SocialWorkRecord)
 class SocialWorkRecordAdmin(ScopedModelAdmin):
     list_display = ["worker", "month", "cases", "groups", "community_activities"]
     list_select_related = ["worker"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # history is never erased
 
 
 @admin.register(ResourceAllocation)
@@ -292,3 +366,6 @@ class ResourceAllocationAdmin(ScopedModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # history is never erased

@@ -40,7 +40,9 @@ def five_forces_profile(community: Community, year: int | None = None) -> Forces
     resources = CharitableResource.objects.current().filter(serves)
     resource_totals = resources.aggregate(count=Count("pk"), value=Sum("value"))
     activities = (
-        Activity.objects.filter(community=community, starts_at__year=year)
+        Activity.objects.filter(
+            community=community, starts_at__year=year, starts_at__lte=timezone.now()
+        )
         .exclude(status__in=[Activity.Status.DRAFT, Activity.Status.CANCELLED])
         .with_forces()
         .aggregate(

@@ -1,9 +1,9 @@
 from decimal import Decimal
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from activities.images import PhotoField
@@ -21,6 +21,7 @@ from communities.validators import (
     validate_mainland_mobile,
     validate_no_control_characters,
 )
+from governance_portal import logins
 from governance_portal.validators import validate_reasonable_date
 
 User = get_user_model()
@@ -36,11 +37,27 @@ class CompoundChoiceField(forms.ModelChoiceField):
         return f"{obj.community.name} · {obj.name}"
 
 
-class PortalAuthenticationForm(AuthenticationForm):
+LOCKED_MESSAGE = _(
+    "Too many failed attempts. This account is locked on this network for 30 minutes; "
+    "try again later or ask the administrator to unlock it."
+)
+
+
+class PortalAuthenticationForm(logins.LockoutFormMixin, AuthenticationForm):
+    """Login by username or mobile number, with the lockout of governance_portal.logins."""
+
+    error_messages = {**AuthenticationForm.error_messages, "locked": LOCKED_MESSAGE}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Mobile number or username")
         self.fields["username"].widget.attrs["autocomplete"] = "username"
+
+
+class PortalAdminAuthenticationForm(logins.LockoutFormMixin, AdminAuthenticationForm):
+    """The admin's login, with the same lockout."""
+
+    error_messages = {**AdminAuthenticationForm.error_messages, "locked": LOCKED_MESSAGE}
 
 
 class ResidentRegistrationForm(forms.Form):
@@ -160,6 +177,9 @@ class ServedUnitFormMixin:
     """
 
     def setup_unit_fields(self, scope) -> None:
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(validate_no_control_characters)
         self.fields["community"] = CommunityChoiceField(
             label=_("Community"),
             queryset=Community.objects.in_scope(scope).select_related("street"),
@@ -196,6 +216,14 @@ class ServedUnitFormMixin:
 
 
 class OrganisationForm(ServedUnitFormMixin, forms.ModelForm):
+    moved_in_on = forms.DateField(
+        label=_("Moved in on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_reasonable_date],
+        help_text=_("Empty: today. For an organisation already here, the day it moved in."),
+    )
+
     class Meta:
         model = SocialOrganisation
         fields = [
@@ -213,6 +241,8 @@ class OrganisationForm(ServedUnitFormMixin, forms.ModelForm):
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_unit_fields(scope)
+        if self.instance.pk:
+            del self.fields["moved_in_on"]  # the lifecycle records it; steps change it
         incubators = SocialOrganisation.objects.filter(category="incubator", archived=False)
         if self.instance.pk:
             incubators = incubators.exclude(pk=self.instance.pk)
@@ -262,7 +292,10 @@ class SocialWorkerForm(ServedUnitFormMixin, forms.ModelForm):
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_unit_fields(scope)
-        self.fields["employer"].queryset = SocialOrganisation.objects.current()
+        employers = SocialOrganisation.objects.visible_in_scope(scope).current()
+        if self.instance.employer_id:  # keep the current employer selectable
+            employers = employers | SocialOrganisation.objects.filter(pk=self.instance.employer_id)
+        self.fields["employer"].queryset = employers.distinct()
         self.fields["name"].validators.append(validate_no_control_characters)
 
     def clean_phone(self):
@@ -351,15 +384,6 @@ class ResourceForm(ServedUnitFormMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self.clean_served_unit(cleaned)
-        value = cleaned.get("value")
-        if self.instance.pk and value is not None:
-            allocated = self.instance.allocations.aggregate(total=Sum("value"))["total"] or 0
-            if value < allocated:
-                self.add_error(
-                    "value",
-                    _("¥%(allocated)s of this resource is already used; the value cannot be lower.")
-                    % {"allocated": f"{allocated:,.2f}"},
-                )
         return cleaned
 
 
@@ -377,3 +401,13 @@ class AllocationForm(forms.Form):
             _("%(resource)s (left: ¥%(balance)s)")
             % {"resource": r, "balance": f"{r.balance_value:,.2f}"}
         )
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need the full number?"),
+        min_length=4,
+        max_length=200,
+        help_text=_("For example: to call about tomorrow's activity. This is recorded."),
+        validators=[validate_no_control_characters],
+    )

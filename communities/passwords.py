@@ -15,3 +15,29 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
             "This password is too short. It must contain at least %(min_length)d characters.",
             self.min_length,
         ) % {"min_length": self.min_length}
+
+
+class StaffMinimumLengthValidator(MinimumLengthValidator):
+    """Staff and administrators need at least 12 characters (residents: 8)."""
+
+    def __init__(self, min_length: int = 12):
+        super().__init__(min_length=min_length)
+
+    def validate(self, password, user=None):
+        if user is not None and _is_staff(user):
+            super().validate(password, user)
+
+    def get_help_text(self) -> str:
+        return ngettext(
+            "Staff passwords need at least %(min_length)d character.",
+            "Staff passwords need at least %(min_length)d characters.",
+            self.min_length,
+        ) % {"min_length": self.min_length}
+
+
+def _is_staff(user) -> bool:
+    if user.is_staff or user.is_superuser:
+        return True
+    if user.pk is None:
+        return False
+    return user.staff_assignments.filter(ended_on__isnull=True).exists()

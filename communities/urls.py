@@ -38,6 +38,11 @@ urlpatterns = [
     ),
     path("manage/streets/<int:pk>/edit/", places.StreetUpdateView.as_view(), name="street_update"),
     path(
+        "manage/people/<int:user_pk>/phone/",
+        places.PhoneRevealView.as_view(),
+        name="phone_reveal",
+    ),
+    path(
         "manage/residents/<int:pk>/password/",
         places.ResidentPasswordSetView.as_view(),
         name="resident_password_set",

@@ -26,9 +26,12 @@ def validate_mainland_mobile(value: str) -> None:
         )
 
 
+ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+
+
 def validate_no_control_characters(value: str) -> None:
-    """Refuse invisible control characters (NUL, bell, …) in names and short texts."""
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value or ""):
+    """Refuse invisible control characters (NUL, bell, …); tabs and line breaks are fine."""
+    if any((ord(ch) < 32 and ch not in ALLOWED_CONTROLS) or ord(ch) == 127 for ch in value or ""):
         raise ValidationError(
             _("The text contains characters that are not allowed."), code="control_characters"
         )

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class GovernancePortalConfig(AppConfig):
     name = "governance_portal"
     verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        from governance_portal import audit
+
+        audit.connect()

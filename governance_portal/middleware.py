@@ -1,8 +1,14 @@
 """Request/response plumbing shared by every page."""
 
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.translation import gettext as _
 
 # No inline scripts or styles anywhere: every script and stylesheet is a file under static/.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -57,3 +63,31 @@ class PortalLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+STAFF_IDLE_SECONDS = 30 * 60
+_LAST_SEEN = "portal_last_seen"
+
+
+class StaffIdleTimeoutMiddleware:
+    """Staff sessions end after 30 minutes without a request (等保: 会话超时).
+
+    Residents keep the ordinary session lifetime. The timestamp is written at most once a
+    minute, so an active session does not cost a session write per request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            now = int(time.time())
+            last_seen = request.session.get(_LAST_SEEN)
+            if last_seen is not None and now - last_seen > STAFF_IDLE_SECONDS:
+                logout(request)
+                messages.info(request, _("You were logged out after 30 minutes without activity."))
+                return redirect_to_login(request.get_full_path())
+            if last_seen is None or now - last_seen > 60:
+                request.session[_LAST_SEEN] = now
+        return self.get_response(request)

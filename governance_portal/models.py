@@ -37,3 +37,121 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class AuditQuerySet(models.QuerySet):
+    """The audit log is append-only: rows are never updated, and deleted only by the retention
+    purge, which keeps at least ``AUDIT_MIN_RETENTION_DAYS``."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The audit log cannot be rewritten.")
+
+    def delete(self):
+        raise PermissionError("The audit log cannot be deleted; see purge_expired().")
+
+    def in_scope(self, scope):
+        if scope.everything:
+            return self
+        return self.filter(
+            models.Q(community_id__in=scope.community_ids)
+            | models.Q(community_id__isnull=True, street_id__in=scope.street_ids)
+        )
+
+    def purge_expired(self, *, older_than_days: int) -> int:
+        """Delete events older than the retention period (never less than six months)."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        if older_than_days < AUDIT_MIN_RETENTION_DAYS:
+            raise ValueError(f"Audit events are kept at least {AUDIT_MIN_RETENTION_DAYS} days.")
+        cutoff = timezone.now() - timedelta(days=older_than_days)
+        deleted, _ = models.QuerySet.delete(self.filter(at__lt=cutoff))
+        return deleted
+
+
+AUDIT_MIN_RETENTION_DAYS = 183
+
+
+class AuditEvent(models.Model):
+    """Who did what, when and from where. Personal values in ``changes`` are masked."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+        REVEAL = "reveal", _("Revealed personal data")
+        EXPORT = "export", _("Exported")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOGIN_LOCKED = "login_locked", _("Login locked")
+        LOGIN_UNLOCKED = "login_unlocked", _("Login unlocked")
+        BULK = "bulk", _("Changed several")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    actor_repr = models.CharField(_("who (as recorded)"), max_length=150)
+    ip = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    model = models.CharField(_("record type"), max_length=60, blank=True)
+    object_id = models.CharField(_("record id"), max_length=40, blank=True)
+    object_repr = models.CharField(_("record"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    # For scoping the log to a staff member's communities; plain ids so that nothing cascades.
+    street_id = models.BigIntegerField(null=True, blank=True)
+    community_id = models.BigIntegerField(null=True, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            # Browsing a community's log, newest first.
+            models.Index(fields=["community_id", "-at"], name="audit_community_recent"),
+            models.Index(fields=["street_id", "-at"], name="audit_street_recent"),
+            models.Index(fields=["model", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit log cannot be rewritten.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log cannot be deleted.")
+
+
+class LoginThrottle(models.Model):
+    """Failed logins for one username from one address; five in a row lock that pair for 30
+    minutes (other people in the same office are not affected)."""
+
+    username = models.CharField(_("username"), max_length=150)
+    ip = models.GenericIPAddressField(_("address"))
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("login lock")
+        verbose_name_plural = _("login locks")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["username", "ip"], name="governance_portal_loginthrottle_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.ip}"

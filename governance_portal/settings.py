@@ -55,8 +55,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "governance_portal.audit.AuditContextMiddleware",
+    "governance_portal.middleware.StaffIdleTimeoutMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -112,6 +114,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "communities.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 8},
     },
+    {"NAME": "communities.passwords.StaffMinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -160,6 +163,24 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# --- Cache: Redis when REDIS_URL is set (several app processes share it), else in-process ---
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Requests per client address and window on public forms (governance_portal.ratelimit).
+RATE_LIMIT_REGISTRATION_PER_HOUR = env_int("RATE_LIMIT_REGISTRATION_PER_HOUR", 10, minimum=1)
+RATE_LIMIT_SIGNUP_PER_MINUTE = env_int("RATE_LIMIT_SIGNUP_PER_MINUTE", 20, minimum=1)
+RATE_LIMIT_LOGIN_PER_MINUTE = env_int("RATE_LIMIT_LOGIN_PER_MINUTE", 30, minimum=1)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,27 +1,20 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 from django.views.static import serve
 
-from communities.forms import PortalAuthenticationForm
 from governance_portal import views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("display/", views.DisplayModeView.as_view(), name="display_mode"),
     path("privacy/", views.PrivacyNoticeView.as_view(), name="privacy_notice"),
+    path("manage/audit/", views.AuditLogView.as_view(), name="audit_log"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=PortalAuthenticationForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("communities.urls")),
     path("", include("activities.urls")),

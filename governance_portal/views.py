@@ -2,17 +2,22 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LoginView
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.generic import ListView, TemplateView
 
 from activities.models import Activity
+from communities.forms import PortalAuthenticationForm
 from communities.models import Community, ResidentProfile, Street
-from communities.permissions import scope_for
+from communities.permissions import CommunityStaffRequiredMixin, scope_for
 from governance_portal.display import COOKIE_AGE, DISPLAY_COOKIE, LARGE, STANDARD
+from governance_portal.filters import AuditEventFilter
+from governance_portal.models import AuditEvent
+from governance_portal.ratelimit import RateLimitMixin
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -79,3 +84,28 @@ class PrivacyNoticeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["version"] = settings.PRIVACY_NOTICE_VERSION
         return context
+
+
+class AuditLogView(CommunityStaffRequiredMixin, ListView):
+    """The audit log of the staff member's communities (administrators: everything)."""
+
+    template_name = "governance_portal/audit_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        queryset = AuditEvent.objects.in_scope(self.scope).order_by("-at", "-pk")
+        self.filterset = AuditEventFilter(self.request.GET, queryset=queryset)
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, **kwargs)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PortalLoginView(RateLimitMixin, LoginView):
+    """Login by username or mobile number; per-address rate limit and per-account lockout."""
+
+    authentication_form = PortalAuthenticationForm
+    redirect_authenticated_user = True
+    rate_limit_scope = "login"
+    rate_limit_setting = "RATE_LIMIT_LOGIN_PER_MINUTE"

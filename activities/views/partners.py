@@ -100,3 +100,22 @@ class PartnerRemoveView(CommunityStaffRequiredMixin, View):
         partner.delete()
         messages.success(request, _("Removed from the partners."))
         return redirect("activities:activity_partners", pk=partner.activity_id)
+
+
+class AllocationReleaseView(CommunityStaffRequiredMixin, View):
+    """POST with a reason: give a donation allocation back to its resource's balance."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        manageable = Activity.objects.manageable_by(self.scope).values("pk")
+        allocation = get_object_or_404(ResourceAllocation, pk=pk, activity__in=manageable)
+        try:
+            community_actions.allocation_release(
+                allocation=allocation, by=request.user, reason=request.POST.get("reason", "")
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The allocation was released to the balance."))
+        return redirect("activities:activity_partners", pk=allocation.activity_id)

@@ -1,22 +1,30 @@
-"""What a logged-in resident does: sign up, cancel, check in, 我的, the calendar feed."""
+"""What a logged-in resident does: sign up, cancel, check in, 我的, my data, the calendar feed."""
 
+import json
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from activities import actions, calendar
 from activities.forms import SignupForm
 from activities.models import Activity, Signup
-from communities.models import ResidentProfile, new_token
+from communities import privacy
+from communities.models import DeletionRequest, ResidentProfile, new_token
 from governance_portal.models import Notification
+from governance_portal.ratelimit import RateLimitMixin
 
 
 def _profile_or_403(user) -> ResidentProfile:
@@ -26,8 +34,12 @@ def _profile_or_403(user) -> ResidentProfile:
     return profile
 
 
-class SignupCreateView(FormView):
+class SignupCreateView(RateLimitMixin, FormView):
     """GET shows the signup form; POST signs the resident (and family) up."""
+
+    rate_limit_scope = "signup"
+    rate_limit_setting = "RATE_LIMIT_SIGNUP_PER_MINUTE"
+    rate_limit_per = "user"
 
     form_class = SignupForm
     template_name = "activities/signup_form.html"
@@ -71,8 +83,11 @@ class SignupCreateView(FormView):
         return redirect(self.activity)
 
 
-class SignupCancelView(View):
+class SignupCancelView(RateLimitMixin, View):
     http_method_names = ["post"]
+    rate_limit_scope = "signup"
+    rate_limit_setting = "RATE_LIMIT_SIGNUP_PER_MINUTE"
+    rate_limit_per = "user"
 
     def post(self, request, pk):
         signup = get_object_or_404(
@@ -148,6 +163,61 @@ class MyPageView(TemplateView):
             feed_url=feed_url,
             **kwargs,
         )
+
+
+class DeletionRequestForm(forms.ModelForm):
+    class Meta:
+        model = DeletionRequest
+        fields = ["reason"]
+        labels = {"reason": gettext_lazy("Anything we should know (optional)")}
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+
+@method_decorator(never_cache, name="dispatch")
+class MyDataView(TemplateView):
+    """我的数据: everything the portal holds about the logged-in user, as a page and as a JSON
+    download (``?format=json``); POST asks for the account to be deleted."""
+
+    template_name = "activities/my_data.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "json":
+            return self.download()
+        return super().get(request, *args, **kwargs)
+
+    def download(self) -> HttpResponse:
+        body = json.dumps(
+            privacy.my_data_as_json(privacy.my_data(self.request.user)),
+            cls=DjangoJSONEncoder,
+            ensure_ascii=False,
+            indent=2,
+        )
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        filename = f"my-data-{timezone.localdate():%Y-%m-%d}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", DeletionRequestForm())
+        return super().get_context_data(data=privacy.my_data(self.request.user), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = DeletionRequestForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            privacy.deletion_request_create(user=request.user, reason=form.cleaned_data["reason"])
+        except privacy.DeletionRequestExists as error:
+            messages.info(request, error.messages[0])
+        else:
+            messages.success(
+                request,
+                _(
+                    "We have your request. An administrator will delete your personal data "
+                    "and tell you; until then you can still use the portal."
+                ),
+            )
+        return redirect("activities:my_data")
 
 
 class NotificationsReadView(View):

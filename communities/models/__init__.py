@@ -10,7 +10,13 @@ from communities.models.forces import (
     SocialWorker,
     SocialWorkRecord,
 )
-from communities.models.people import Consent, ResidentProfile, StaffAssignment, User
+from communities.models.people import (
+    Consent,
+    DeletionRequest,
+    ResidentProfile,
+    StaffAssignment,
+    User,
+)
 from communities.models.places import (
     Community,
     CommunityQuerySet,
@@ -33,6 +39,7 @@ __all__ = [
     "CommunityQuerySet",
     "Compound",
     "Consent",
+    "DeletionRequest",
     "District",
     "ResidentProfile",
     "StaffAssignment",

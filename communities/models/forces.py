@@ -336,7 +336,7 @@ class ResourceQuerySet(ScopedQuerySet):
     def with_balance(self):
         """Annotate ``allocated_value`` and ``balance_value`` from the allocations (one query)."""
         allocated = Coalesce(
-            Sum("allocations__value"),
+            Sum("allocations__value", filter=Q(allocations__released_at__isnull=True)),
             Decimal("0.00"),
             output_field=models.DecimalField(max_digits=14, decimal_places=2),
         )
@@ -374,7 +374,12 @@ class CharitableResource(ServedUnit):
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     quantity = models.DecimalField(
-        _("quantity"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("quantity"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
     unit = models.CharField(_("unit"), max_length=20, blank=True, help_text=_("For example: 箱"))
     received_on = models.DateField(_("received on"))
@@ -393,7 +398,11 @@ class CharitableResource(ServedUnit):
         constraints = [
             models.CheckConstraint(
                 condition=Q(value__gt=0), name="communities_charitableresource_value_positive"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gt=0),
+                name="communities_charitableresource_quantity_positive",
+            ),
         ]
         indexes = [
             # The public 公示 page and staff lists: by unit, newest first.
@@ -407,10 +416,32 @@ class CharitableResource(ServedUnit):
         super().clean()
         if self.received_on and self.received_on > timezone.localdate():
             raise ValidationError({"received_on": _("The date cannot be in the future.")})
+        if self.pk and self.value is not None:
+            used = self.allocated()
+            if self.value < used:
+                raise ValidationError(
+                    {
+                        "value": _(
+                            "¥%(allocated)s of this resource is already used; the value cannot "
+                            "be lower."
+                        )
+                        % {"allocated": f"{used:,.2f}"}
+                    }
+                )
+
+    def allocated(self) -> Decimal:
+        """What the allocations still in force use (released ones are given back)."""
+        total = self.allocations.filter(released_at__isnull=True).aggregate(total=Sum("value"))
+        return total["total"] or Decimal("0")
 
     @property
     def public_donor(self) -> str:
-        return str(_("A kind-hearted donor")) if self.anonymous else self.donor_name
+        """How the public notice names the donor: individuals by surname only (刘*)."""
+        if self.anonymous:
+            return str(_("A kind-hearted donor"))
+        if self.donor_kind == self.DonorKind.INDIVIDUAL:
+            return f"{self.donor_name[:1]}*"
+        return self.donor_name
 
 
 class ResourceAllocation(models.Model):
@@ -434,6 +465,17 @@ class ResourceAllocation(models.Model):
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("allocated by")
     )
     allocated_at = models.DateTimeField(_("allocated at"), auto_now_add=True)
+    # Released, never deleted: what was planned stays on record, the balance gets it back.
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("released by"),
+    )
+    release_reason = models.CharField(_("why it was released"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("allocation")

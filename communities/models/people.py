@@ -1,4 +1,4 @@
-"""People: logins, staff posts, resident profiles and consents."""
+"""People: logins, staff posts, resident profiles, consents and deletion requests."""
 
 from __future__ import annotations
 
@@ -189,3 +189,57 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_notice_display()} {self.version}"
+
+
+class DeletionRequest(models.Model):
+    """A person asks for their personal data to be deleted (PIPL art. 47). An administrator
+    handles it: the account is anonymised (communities.privacy.account_anonymise) or the request
+    is refused with a reason. The row stays as proof that the request was answered."""
+
+    class Outcome(models.TextChoices):
+        ANONYMISED = "anonymised", _("Account anonymised")
+        REFUSED = "refused", _("Refused")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="deletion_requests",
+        verbose_name=_("user"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    reason = models.TextField(_("reason"), max_length=1000, blank=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("deletion request")
+        verbose_name_plural = _("deletion requests")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(handled_at__isnull=True),
+                name="communities_deletionrequest_one_open_per_user",
+                violation_error_message=_("You have already asked for your data to be deleted."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(handled_at__isnull=True) & Q(outcome=""))
+                | (Q(handled_at__isnull=False) & ~Q(outcome="")),
+                name="communities_deletionrequest_handled_with_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.requested_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.handled_at is None

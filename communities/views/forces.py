@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,8 +40,10 @@ from communities.models import (
     SocialWorker,
 )
 from communities.permissions import CommunityStaffRequiredMixin
+from governance_portal import audit
 from governance_portal.exports import FORMATS, export_response
 from governance_portal.masking import mask_phone
+from governance_portal.models import AuditEvent
 
 UNIT = ("street", "community")
 
@@ -109,9 +112,9 @@ class ResourcePublicView(ListView):
             .prefetch_related(
                 Prefetch(
                     "allocations",
-                    queryset=ResourceAllocation.objects.select_related("activity").order_by(
-                        "allocated_at", "pk"
-                    ),
+                    queryset=ResourceAllocation.objects.filter(released_at__isnull=True)
+                    .select_related("activity")
+                    .order_by("allocated_at", "pk"),
                 )
             )
             .order_by("-received_on", "-pk")
@@ -158,7 +161,14 @@ class RegistryListView(CommunityStaffRequiredMixin, ListView):
     def get(self, request, *args, **kwargs):
         file_format = request.GET.get("export")
         if file_format in FORMATS:
-            rows = (self.export_row(obj) for obj in self.get_queryset().iterator(chunk_size=500))
+            queryset = self.get_queryset()
+            audit.record(
+                action=AuditEvent.Action.EXPORT,
+                model=self.model._meta.label_lower,
+                object_repr=f"{self.export_name}.{file_format}",
+                changes={"filters": {k: v for k, v in request.GET.items() if k != "export"}},
+            )
+            rows = (self.export_row(obj) for obj in queryset.iterator(chunk_size=500))
             return export_response(
                 filename=self.export_name,
                 header=self.export_header(),
@@ -211,7 +221,8 @@ class ArchiveView(CommunityStaffRequiredMixin, View):
 
     def post(self, request, pk):
         obj = get_object_or_404(self.model.objects.in_scope(self.scope), pk=pk)
-        obj.archived = not obj.archived
+        # The intended state, not a toggle: a double submit does not undo itself.
+        obj.archived = request.POST.get("archived", "1") == "1"
         obj.save(update_fields=["archived"])
         if obj.archived:
             messages.success(request, _("Archived. It stays in the history."))
@@ -276,10 +287,14 @@ class OrganisationCreateView(RegistryFormMixin, CreateView):
     list_url_name = "communities:organisation_manage_list"
 
     def form_valid(self, form):
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "street"}
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in {"street", "moved_in_on"}}
+        on = form.cleaned_data.get("moved_in_on")
+        if on and on > timezone.localdate():
+            form.add_error("moved_in_on", _("The date cannot be in the future."))
+            return self.form_invalid(form)
         try:
             self.object = actions.organisation_create(
-                by=self.request.user, street=form.instance.street, **fields
+                by=self.request.user, street=form.instance.street, on=on, **fields
             )
         except ValidationError as error:
             form.add_error(None, error.messages)
@@ -491,9 +506,12 @@ class ResourceFormMixin(RegistryFormMixin):
         if not resource.pk:
             resource.recorded_by = self.request.user
         processed = form.cleaned_data.get("evidence_photo")
-        if processed:
-            resource.evidence.save(processed.image.name, processed.image, save=False)
-        resource.save()
+        try:
+            actions.resource_save(resource=resource, evidence=processed, by=self.request.user)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
         self.object = resource
         messages.success(self.request, _("Saved."))
         return redirect(self.get_success_url())

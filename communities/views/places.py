@@ -20,6 +20,7 @@ from communities.forms import (
     CommunityOfficeForm,
     CompoundForm,
     ResidentRegistrationForm,
+    RevealForm,
     StreetOfficeForm,
 )
 from communities.models import Community, Compound, ResidentProfile, StaffAssignment, Street
@@ -28,6 +29,9 @@ from communities.permissions import (
     StreetStaffRequiredMixin,
     scope_for,
 )
+from governance_portal import audit
+from governance_portal.models import AuditEvent
+from governance_portal.ratelimit import RateLimitMixin
 
 # --- Public ----------------------------------------------------------------------------------
 
@@ -69,9 +73,12 @@ class CommunityDetailView(DetailView):
 
 
 @method_decorator(login_not_required, name="dispatch")
-class ResidentRegisterView(FormView):
+class ResidentRegisterView(RateLimitMixin, FormView):
     template_name = "registration/register.html"
     form_class = ResidentRegistrationForm
+    rate_limit_scope = "register"
+    rate_limit_setting = "RATE_LIMIT_REGISTRATION_PER_HOUR"
+    rate_limit_window = 3600
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -275,3 +282,38 @@ class ResidentPasswordSetView(CommunityStaffRequiredMixin, FormView):
             % {"name": profile.user.display_name},
         )
         return redirect("communities:resident_list", community_pk=profile.community_id)
+
+
+class PhoneRevealView(CommunityStaffRequiredMixin, FormView):
+    """Show one resident's full mobile number to staff who need to call them, with a reason.
+
+    Every reveal is in the audit log. The number is never part of list pages or exports.
+    """
+
+    form_class = RevealForm
+    template_name = "communities/phone_reveal.html"
+
+    def get_person(self):
+        if not hasattr(self, "_person"):
+            self._person = get_object_or_404(
+                ResidentProfile.objects.filter(
+                    community__in=Community.objects.in_scope(self.scope)
+                ).select_related("user", "community"),
+                user_id=self.kwargs["user_pk"],
+            )
+        return self._person
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(profile=self.get_person(), **kwargs)
+
+    def form_valid(self, form):
+        profile = self.get_person()
+        audit.record(
+            action=AuditEvent.Action.REVEAL,
+            instance=profile.user,
+            changes={"field": "phone"},
+            note=form.cleaned_data["reason"],
+        )
+        return self.render_to_response(
+            self.get_context_data(form=form, revealed=profile.user.phone)
+        )

@@ -141,3 +141,44 @@ def test_community_staff_see_their_own_street_read_only(
     assert change.status_code == 403
     community.street.refresh_from_db()
     assert community.street.name != "改名"
+
+
+def test_staff_see_registries_and_activities_read_only_in_the_admin(
+    community_staff, community, street
+):
+    from activities.models import ActivityPartner
+    from communities.models import SocialOrganisation
+    from tests.activities.factories import ActivityFactory
+
+    activity = ActivityFactory(community=community)
+    other = ActivityFactory()
+    partner = ActivityPartner.objects.create(activity=activity, kind="other", name="伙伴")
+    organisation = SocialOrganisation.objects.create(
+        name="测试组织", category="other", street=street, community=community
+    )
+    client = client_for(community_staff)
+
+    change = reverse("admin:activities_activitypartner_change", args=[partner.pk])
+    moved = client.post(change, {"activity": other.pk, "kind": "other", "name": "伙伴"})
+    assert moved.status_code == 403
+    partner.refresh_from_db()
+    assert partner.activity == activity
+
+    org_change = reverse("admin:communities_socialorganisation_change", args=[organisation.pk])
+    assert client.get(org_change).status_code == 200  # view
+    assert client.post(org_change, {"name": "改名"}).status_code == 403
+    organisation.refresh_from_db()
+    assert organisation.name == "测试组织"
+
+
+def test_activities_cannot_be_deleted_in_the_admin_even_by_administrators(admin_user, community):
+    from tests.activities.factories import ActivityFactory
+
+    activity = ActivityFactory(community=community)
+
+    response = client_for(admin_user).post(
+        reverse("admin:activities_activity_delete", args=[activity.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert type(activity).objects.filter(pk=activity.pk).exists()

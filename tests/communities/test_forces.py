@@ -821,11 +821,13 @@ def test_the_archive_button_archives_and_restores(community_staff, community, ur
     client = client_for(community_staff)
     url = reverse(url_name, args=[obj.pk])
 
-    assert client.post(url).status_code == 302
+    assert client.post(url, {"archived": "1"}).status_code == 302
     assert reload(obj).archived is True
     assert type(obj).objects.filter(pk=obj.pk).exists()
+    client.post(url, {"archived": "1"})  # a double submit does not undo it
+    assert reload(obj).archived is True
 
-    assert client.post(url).status_code == 302
+    assert client.post(url, {"archived": "0"}).status_code == 302
     assert reload(obj).archived is False
 
 
@@ -1666,3 +1668,80 @@ def test_the_organisation_page_queries_stay_flat(community, django_assert_max_nu
     link(8)
     with django_assert_max_num_queries(small):
         client.get(url)
+
+
+def test_individual_donors_appear_by_surname_only_on_the_public_notice(
+    client, street, community, community_staff
+):
+    CharitableResource.objects.create(
+        donor_name="王建华",
+        donor_kind="individual",
+        kind="goods",
+        description="图书",
+        value="100.00",
+        received_on="2026-01-01",
+        street=street,
+        community=community,
+        recorded_by=community_staff,
+    )
+
+    page = client.get(reverse("communities:resource_public")).content.decode()
+
+    assert "王*" in page
+    assert "王建华" not in page
+
+
+def test_released_allocation_goes_back_to_the_balance_and_stays_on_record(
+    community_staff, community, street, activity
+):
+    resource = CharitableResource.objects.create(
+        donor_name="恒大物业",
+        donor_kind="enterprise",
+        kind="funds",
+        description="活动经费",
+        value="100.00",
+        received_on="2026-01-01",
+        street=street,
+        community=community,
+        recorded_by=community_staff,
+    )
+    allocation = actions.resource_allocate(
+        resource=resource, activity=activity, value=Decimal("80.00"), by=community_staff
+    )
+    client = client_for(community_staff)
+    url = reverse("activities:allocation_release", args=[allocation.pk])
+
+    client.post(url, {"reason": ""})  # a reason is required
+    allocation.refresh_from_db()
+    assert allocation.released_at is None
+
+    client.post(url, {"reason": "活动改为线上"})
+    allocation.refresh_from_db()
+    assert allocation.released_at and allocation.release_reason == "活动改为线上"
+    assert CharitableResource.objects.with_balance().get(pk=resource.pk).balance_value == 100
+    assert ResourceAllocation.objects.filter(pk=allocation.pk).exists()
+
+
+def test_cancelling_an_activity_releases_its_allocations(
+    community_staff, community, street, activity
+):
+    from activities import actions as activity_actions
+
+    resource = CharitableResource.objects.create(
+        donor_name="恒大物业",
+        donor_kind="enterprise",
+        kind="funds",
+        description="活动经费",
+        value="100.00",
+        received_on="2026-01-01",
+        street=street,
+        community=community,
+        recorded_by=community_staff,
+    )
+    actions.resource_allocate(
+        resource=resource, activity=activity, value=Decimal("60.00"), by=community_staff
+    )
+
+    activity_actions.activity_cancel(activity=activity, by=community_staff, reason="下雨")
+
+    assert CharitableResource.objects.with_balance().get(pk=resource.pk).balance_value == 100

@@ -13,10 +13,13 @@ from communities.models import (
     CharitableResource,
     Community,
     Compound,
+    OrganisationTransition,
     OutsideUnit,
     ResidentProfile,
+    ResourceAllocation,
     SocialOrganisation,
     SocialWorker,
+    SocialWorkRecord,
     Street,
     User,
 )
@@ -32,6 +35,7 @@ ACCESS = {
     "display_mode": PUBLIC,
     "privacy_notice": PUBLIC,
     "set_language": PUBLIC,
+    "audit_log": COMMUNITY_STAFF,
     "login": PUBLIC,
     "logout": PUBLIC,
     "password_change": LOGIN,
@@ -52,6 +56,7 @@ ACCESS = {
     "communities:resident_list": COMMUNITY_STAFF,
     "communities:street_update": STREET_STAFF,
     "communities:resident_password_set": COMMUNITY_STAFF,
+    "communities:phone_reveal": COMMUNITY_STAFF,
     "activities:activity_list": PUBLIC,
     "activities:activity_detail": PUBLIC,
     "activities:activity_calendar": PUBLIC,
@@ -61,6 +66,7 @@ ACCESS = {
     "activities:signup_cancel": OWNER,  # only the resident who signed up
     "activities:self_checkin": LOGIN,
     "activities:me": LOGIN,
+    "activities:my_data": LOGIN,
     "activities:notifications_read": LOGIN,
     "activities:calendar_token_reset": RESIDENT,
     "activities:manage_list": COMMUNITY_STAFF,
@@ -84,6 +90,7 @@ ACCESS = {
     "activities:staff_signup_cancel": COMMUNITY_STAFF,
     "activities:activity_partners": COMMUNITY_STAFF,
     "activities:partner_remove": COMMUNITY_STAFF,
+    "activities:allocation_release": COMMUNITY_STAFF,
     "communities:organisation_list": PUBLIC,
     "communities:organisation_detail": PUBLIC,
     "communities:resource_public": PUBLIC,
@@ -162,9 +169,13 @@ def world(community, other_community, street, community_staff):
         ),
     }
     partner = ActivityPartner.objects.create(activity=activity, kind="other", name="受害伙伴")
+    allocation = ResourceAllocation.objects.create(
+        resource=forces["resource"], activity=activity, value="10.00", allocated_by=community_staff
+    )
     return {
         **forces,
         "partner": partner,
+        "allocation": allocation,
         "community": community,
         "compound": compound,
         "street": street,
@@ -174,6 +185,8 @@ def world(community, other_community, street, community_staff):
         "profile": victim,
     }
 
+
+OWN_DATA_PAGES = {"activities:my_data"}
 
 SIGNUP_URLS = {
     "activities:signup_cancel",
@@ -202,10 +215,14 @@ def url_for(name: str, world) -> str:
         return reverse(name, kwargs={"pk": world["signup"].pk})
     if name == "activities:photo_delete":
         return reverse(name, kwargs={"pk": world["photo"].pk})
+    if name == "communities:phone_reveal":
+        return reverse(name, kwargs={"user_pk": world["profile"].user_id})
     if name == "communities:resident_password_set":
         return reverse(name, kwargs={"pk": world["profile"].pk})
     if name == "activities:partner_remove":
         return reverse(name, kwargs={"pk": world["partner"].pk})
+    if name == "activities:allocation_release":
+        return reverse(name, kwargs={"pk": world["allocation"].pk})
     for key in ("organisation", "socialworker", "resource", "outsideunit"):
         if name.startswith(f"communities:{key}_"):
             return reverse(name, kwargs={"pk": world[key].pk})
@@ -226,6 +243,9 @@ def snapshot():
         list(SocialWorker.objects.values_list("pk", "name", "archived")),
         list(CharitableResource.objects.values_list("pk", "description", "archived")),
         list(OutsideUnit.objects.values_list("pk", "name", "archived")),
+        list(ResourceAllocation.objects.values_list("pk", "value", "released_at")),
+        list(OrganisationTransition.objects.values_list("pk", "to_state")),
+        list(SocialWorkRecord.objects.values_list("pk", "cases")),
         list(Community.objects.values_list("pk", "office_address", "office_hours", "introduction")),
         list(Street.objects.values_list("pk", "office_address", "introduction")),
         list(Compound.objects.values_list("pk", "name", "address")),
@@ -277,7 +297,10 @@ def test_url_sweep(name, persona, request, world):
     assert get.status_code < 500
     if access != PUBLIC and persona not in victims_staff:
         page = get.content.decode()
-        assert world["community"].name not in page and world["compound"].name not in page
+        # A resident's own-data page shows their own community (the victim's, by fixture).
+        if not (persona == "resident" and name in OWN_DATA_PAGES):
+            assert world["community"].name not in page
+        assert world["compound"].name not in page and "受害居民" not in page
     if not allowed:
         if user is None:
             assert get.status_code == 302 and reverse("login") in get["Location"]

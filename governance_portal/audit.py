@@ -1,0 +1,274 @@
+"""The audit log: every create, change and delete by staff, administrators and commands.
+
+How it is captured:
+- ``AuditContextMiddleware`` remembers who is acting and from where for the request
+  (a ``ContextVar``, so threads and async tasks do not mix them up);
+- model signals record each save and delete of the audited models when the actor is staff,
+  an administrator, or a management command (residents' own signups and registrations are
+  their own records and are not logged here);
+- writes that bypass signals (``QuerySet.update``) call ``record()`` themselves, and so do
+  reveals of personal data, exports and login events.
+
+Personal values are masked in the recorded changes (``governance_portal.masking``). The log
+itself is append-only (see ``AuditEvent``). Read ``docs/audit.md``.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.apps import apps
+from django.db import models
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from governance_portal.masking import mask_phone
+from governance_portal.models import AuditEvent
+
+AUDITED_APPS = {"communities", "activities", "volunteers", "services", "governance_portal"}
+# The log itself; notifications (side effects of audited changes); login counters (their
+# events are recorded by governance_portal.logins with the username masked).
+NOT_AUDITED = {
+    "governance_portal.auditevent",
+    "governance_portal.notification",
+    "governance_portal.loginthrottle",
+}
+# Never recorded, even masked.
+SECRET_FIELDS = {"password", "calendar_token", "checkin_token", "last_login"}
+PHONE_FIELDS = {"phone", "contact_phone"}
+NAME_FIELDS = {"name", "contact_name", "donor_name"}
+PERSON_MODELS = {"communities.user", "communities.socialworker"}
+# Records whose text names a person: the log shows "type #id" for them instead.
+PERSON_REPR_MODELS = PERSON_MODELS | {
+    "communities.residentprofile",
+    "communities.consent",
+    "communities.staffassignment",
+    "communities.deletionrequest",
+    "activities.signup",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object | None
+    ip: str | None
+
+
+_actor: ContextVar[Actor | None] = ContextVar("audit_actor", default=None)
+
+
+def client_ip(request) -> str | None:
+    # Behind the reverse proxy (docs/deploy.md) REMOTE_ADDR is set by it from the real client.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class AuditContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _actor.set(Actor(user=getattr(request, "user", None), ip=client_ip(request)))
+        try:
+            return self.get_response(request)
+        finally:
+            _actor.reset(token)
+
+
+def _current() -> tuple[object | None, str, str | None, bool]:
+    """(user or None, how to name them, ip, whether their writes are audited)."""
+    actor = _actor.get()
+    if actor is None:
+        command = sys.argv[1] if len(sys.argv) > 1 else "shell"
+        return None, f"system ({command})", None, True
+    user = actor.user
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None, "anonymous", actor.ip, False
+    from communities.permissions import scope_for
+
+    audited = user.is_staff or user.is_superuser or scope_for(user).is_staff
+    return user, user.get_username(), actor.ip, audited
+
+
+def _mask(model_label: str, field: str, value):
+    if value in (None, ""):
+        return value
+    if field in PHONE_FIELDS:
+        return mask_phone(str(value))
+    if field == "email":
+        name, _, domain = str(value).partition("@")
+        return f"{name[:1]}***@{domain}"
+    if field == "certificate_number":
+        return f"{str(value)[:2]}***"
+    if field in NAME_FIELDS and (model_label in PERSON_MODELS or field != "name"):
+        return f"{str(value)[:1]}*"
+    if field == "username" and model_label == "communities.user" and str(value).isdigit():
+        return mask_phone(str(value))
+    return value
+
+
+def mask_login_name(username: str) -> str:
+    """Residents log in with their mobile number (in any spelling): never store it in full."""
+    from communities.validators import normalize_mainland_mobile
+
+    username = (username or "")[:150]
+    phone = normalize_mainland_mobile(username)
+    return mask_phone(phone) if phone.isdigit() and len(phone) >= 7 else username
+
+
+def _plain(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _values(instance) -> dict:
+    label = instance._meta.label_lower
+    values = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in SECRET_FIELDS:
+            continue
+        value = getattr(instance, field.attname)
+        if isinstance(field, models.FileField):
+            value = getattr(value, "name", value)
+        values[field.name] = _plain(_mask(label, field.name, value))
+    return values
+
+
+PARENTS = ("activity", "organisation", "resource", "worker")
+
+
+def _unit(instance) -> tuple[int | None, int | None]:
+    """(street_id, community_id) of the record, for scoping the log."""
+    from communities.models import Community, ResidentProfile
+
+    label = instance._meta.label_lower
+    street_id = getattr(instance, "street_id", None)
+    community_id = getattr(instance, "community_id", None)
+    if label == "communities.community":
+        community_id = instance.pk
+    elif label == "communities.street":
+        street_id = instance.pk
+    if street_id is None and community_id is None:
+        parent = next(
+            (getattr(instance, name) for name in PARENTS if getattr(instance, f"{name}_id", None)),
+            None,
+        )
+        if parent is not None:
+            street_id = getattr(parent, "street_id", None)
+            community_id = getattr(parent, "community_id", None)
+        else:
+            user_id = instance.pk if instance._meta.label_lower == "communities.user" else None
+            user_id = user_id or getattr(instance, "user_id", None)
+            if user_id:
+                community_id = (
+                    ResidentProfile.objects.filter(user_id=user_id)
+                    .values_list("community_id", flat=True)
+                    .first()
+                )
+    if community_id is not None and street_id is None:
+        street_id = (
+            Community.objects.filter(pk=community_id).values_list("street_id", flat=True).first()
+        )
+    return street_id, community_id
+
+
+def record(
+    *,
+    action: str,
+    instance=None,
+    model: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    changes: dict | None = None,
+    note: str = "",
+    user=None,
+    street_id: int | None = None,
+    community_id: int | None = None,
+) -> AuditEvent:
+    """Write one event. ``user`` overrides the request's actor (e.g. a failed login's name)."""
+    actor, actor_repr, ip, _audited = _current()
+    if user is not None:
+        actor, actor_repr = (user if user.pk else None), user.get_username()
+    if instance is not None:
+        model = model or instance._meta.label_lower
+        object_id = object_id or str(instance.pk)
+        if not object_repr:
+            # Records named after a person are shown by type and id, never by the name.
+            person = model in PERSON_REPR_MODELS
+            object_repr = (
+                f"{instance._meta.verbose_name} #{instance.pk}" if person else str(instance)
+            )
+        if street_id is None and community_id is None:
+            street_id, community_id = _unit(instance)
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_repr=actor_repr[:150],
+        ip=ip,
+        action=action,
+        model=model,
+        object_id=object_id,
+        object_repr=object_repr[:200],
+        changes=changes or {},
+        note=note[:300],
+        street_id=street_id,
+        community_id=community_id,
+    )
+
+
+def _is_audited(sender) -> bool:
+    label = sender._meta.label_lower
+    return sender._meta.app_label in AUDITED_APPS and label not in NOT_AUDITED
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    if raw or not _is_audited(sender) or instance.pk is None or not _current()[3]:
+        return
+    old = sender._default_manager.filter(pk=instance.pk).first()
+    instance._audit_before = _values(old) if old is not None else None
+    if old is not None and hasattr(old, "password"):
+        instance._audit_password_before = old.password
+
+
+def _after_save(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    if raw or not _is_audited(sender) or not _current()[3]:
+        return
+    after = _values(instance)
+    if created:
+        record(action=AuditEvent.Action.CREATE, instance=instance, changes=after)
+        return
+    before = getattr(instance, "_audit_before", None) or {}
+    changed = {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value and name not in {"updated_at"}
+    }
+    old_password = getattr(instance, "_audit_password_before", None)
+    if old_password is not None and old_password != getattr(instance, "password", None):
+        changed["password"] = ["***", "changed"]  # that it changed, never the value
+    if changed:
+        record(action=AuditEvent.Action.UPDATE, instance=instance, changes=changed)
+
+
+def _after_delete(sender, instance, **kwargs):
+    if not _is_audited(sender) or not _current()[3]:
+        return
+    record(action=AuditEvent.Action.DELETE, instance=instance, changes=_values(instance))
+
+
+def connect() -> None:
+    """Called from GovernancePortalConfig.ready()."""
+    for model in apps.get_models():
+        if _is_audited(model):
+            uid = f"audit-{model._meta.label_lower}"
+            pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-pre")
+            post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post")
+            post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}-delete")
