@@ -293,8 +293,10 @@ def test_url_sweep(name, persona, request, world):
         or (access == STREET_STAFF and persona == "street_staff")
     )
 
+    before_get = snapshot()
     get = client.get(url)
     assert get.status_code < 500
+    assert snapshot() == before_get, "a GET changed data"
     if access != PUBLIC and persona not in victims_staff:
         page = get.content.decode()
         # A resident's own-data page shows their own community (the victim's, by fixture).
