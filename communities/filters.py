@@ -119,7 +119,9 @@ class ResourceFilter(UnitFilterMixin):
 
 
 class OutsideUnitFilter(UnitFilterMixin):
-    q = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
+    q = django_filters.CharFilter(
+        label=_("Search"), field_name="name", lookup_expr="icontains", max_length=50
+    )
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OutsideUnit.Kind.choices)
 
     class Meta:

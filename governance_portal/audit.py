@@ -181,6 +181,17 @@ def _unit(instance) -> tuple[int | None, int | None]:
     return street_id, community_id
 
 
+def _clean_text(value):
+    """NUL cannot be stored in PostgreSQL text: drop it from whatever is recorded."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_clean_text(k): _clean_text(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean_text(v) for v in value]
+    return value
+
+
 def record(
     *,
     action: str,
@@ -211,14 +222,14 @@ def record(
             street_id, community_id = _unit(instance)
     return AuditEvent.objects.create(
         actor=actor,
-        actor_repr=actor_repr[:150],
+        actor_repr=_clean_text(actor_repr)[:150],
         ip=ip,
         action=action,
         model=model,
-        object_id=object_id,
-        object_repr=object_repr[:200],
-        changes=changes or {},
-        note=note[:300],
+        object_id=_clean_text(object_id)[:40],
+        object_repr=_clean_text(object_repr)[:200],
+        changes=_clean_text(changes or {}),
+        note=_clean_text(note)[:300],
         street_id=street_id,
         community_id=community_id,
     )

@@ -152,6 +152,13 @@ class RegistryListView(CommunityStaffRequiredMixin, ListView):
         )
         return self.filterset.qs
 
+    def export_filters(self) -> dict:
+        """The filters the export applied, as validated (never the raw query string)."""
+        form = self.filterset.form
+        if not form.is_valid():
+            return {}
+        return {name: str(value) for name, value in form.cleaned_data.items() if value}
+
     def export_header(self) -> list[str]:  # pragma: no cover - overridden
         raise NotImplementedError
 
@@ -166,7 +173,7 @@ class RegistryListView(CommunityStaffRequiredMixin, ListView):
                 action=AuditEvent.Action.EXPORT,
                 model=self.model._meta.label_lower,
                 object_repr=f"{self.export_name}.{file_format}",
-                changes={"filters": {k: v for k, v in request.GET.items() if k != "export"}},
+                changes={"filters": self.export_filters()},
             )
             rows = (self.export_row(obj) for obj in queryset.iterator(chunk_size=500))
             return export_response(

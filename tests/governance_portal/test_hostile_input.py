@@ -1,0 +1,853 @@
+"""Hostile input through every form: never a 500, always shown escaped, no NUL stored.
+
+Every named URL whose view takes a POST and renders a form on GET is listed in FORM_PAGES with
+the personas who use it, and ``valid_payload()`` knows a submission that form accepts; a new
+form page without an entry fails ``test_every_form_page_is_listed``. Hypothesis then replaces
+each field of that submission with a hostile value (very long text, control characters, emoji
+and other astral-plane characters, right-to-left marks, markup, SQL-looking strings, huge,
+negative and non-numbers, impossible dates, ids of rows that do not exist, empty values) or
+leaves it out. List pages get the same treatment through their filter forms (GET), and the two
+photo fields get hostile file names and contents.
+
+Each example runs in a savepoint that is rolled back, so examples do not see each other's rows.
+NUL deserves its own tests: PostgreSQL refuses it in text (a DataError, so a 500) while SQLite
+stores it silently, so every form must refuse it before it reaches the database.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models, transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
+from django_filters import FilterSet
+from hypothesis import HealthCheck, example, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from activities.models import ActivityPhoto
+from communities.models import CharitableResource
+from tests.activities.factories import ActivityFactory
+from tests.conftest import client_for
+from tests.factories import PASSWORD
+from tests.governance_portal import test_url_sweep as sweep
+
+# The records the URL sweep uses: one of everything, in ``community``.
+world = sweep.world
+
+ANON, RESIDENT, STAFF, STREET = "anonymous", "resident", "community_staff", "street_staff"
+PERSONAS = (ANON, RESIDENT, STAFF, STREET)
+
+# Street staff see an extra ``street`` field on the forms of records that may serve a whole
+# street, so those forms are attacked as both kinds of staff.
+FORM_PAGES: dict[str, tuple[str, ...]] = {
+    "login": (ANON,),
+    "password_change": (RESIDENT,),
+    "password_reset": (ANON,),
+    "password_reset_confirm": (ANON,),
+    "communities:resident_register": (ANON,),
+    "communities:community_update": (STAFF,),
+    "communities:street_update": (STREET,),
+    "communities:compound_create": (STAFF,),
+    "communities:compound_update": (STAFF,),
+    "communities:phone_reveal": (STAFF,),
+    "communities:resident_password_set": (STAFF,),
+    "communities:organisation_create": (STAFF, STREET),
+    "communities:organisation_update": (STAFF, STREET),
+    "communities:organisation_transition": (STAFF,),
+    "communities:socialworker_create": (STAFF, STREET),
+    "communities:socialworker_update": (STAFF, STREET),
+    "communities:socialworker_detail": (STAFF,),
+    "communities:resource_create": (STAFF, STREET),
+    "communities:resource_update": (STAFF, STREET),
+    "communities:outsideunit_create": (STAFF, STREET),
+    "communities:outsideunit_update": (STAFF, STREET),
+    "activities:signup_create": (RESIDENT,),
+    "activities:my_data": (RESIDENT,),
+    "activities:activity_create": (STAFF, STREET),
+    "activities:activity_update": (STAFF, STREET),
+    "activities:activity_copy": (STAFF,),
+    "activities:activity_repeat": (STAFF,),
+    "activities:activity_report": (STAFF,),
+    "activities:photo_upload": (STAFF,),
+    "activities:activity_partners": (STAFF,),
+    "activities:desk_signup": (STAFF,),
+    "activities:walk_in": (STAFF,),
+    # Last: cancelling ends what the other forms can do with the activity.
+    "activities:activity_cancel": (STAFF,),
+}
+# activities:activity_partners holds three forms; a hidden ``form`` field says which is sent.
+PARTNER_FORMS = ("registry", "named", "allocation")
+
+# List pages and their filter forms (GET), with the persona who reads them.
+FILTER_PAGES: dict[str, str] = {
+    "audit_log": STAFF,
+    "communities:resident_list": STAFF,
+    "communities:organisation_list": ANON,
+    "communities:resource_public": ANON,
+    "communities:organisation_manage_list": STAFF,
+    "communities:socialworker_list": STAFF,
+    "communities:resource_list": STAFF,
+    "communities:outsideunit_list": STAFF,
+    "activities:activity_list": ANON,
+    "activities:manage_list": STAFF,
+    "activities:checkin_desk": STAFF,
+}
+# Registry lists export what they show with ?export=csv|xlsx.
+EXPORTING = {
+    "communities:organisation_manage_list",
+    "communities:socialworker_list",
+    "communities:resource_list",
+    "communities:outsideunit_list",
+}
+
+NEW_PASSWORD = "Quiet-Lantern-42-river"
+
+# --- hostile values --------------------------------------------------------------------------
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+# What must never appear in a page as it was typed.
+RAW_MARKUP = (b"<script>alert(1)", b"onerror=alert(1)>", b"<svg onload=alert(1)>")
+
+CONTROL = "".join(map(chr, [*range(0x20), 0x7F]))
+MARKUP = (
+    SCRIPT,
+    IMG,
+    "<svg onload=alert(1)>",
+    "</textarea></title><script>alert(1)</script>",
+    "javascript:alert(1)",
+    "{{ request.user.password }}{% debug %}",
+    "&lt;script&gt;&amp;",
+)
+SQL = ("' OR '1'='1' --", "1; DROP TABLE communities_user; --", "%' OR 1=1 --", "%_%", "\\")
+UNICODE = (
+    "😀👨‍👩‍👧‍👦🏳️‍🌈",
+    "𠀋𡈽𡌛𪚥",  # CJK extension B: four bytes each in UTF-8
+    "\U0010fffd\U000e0001",
+    "\u202eevil.exe\u202c",  # right-to-left override
+    "\u200f\u200e\u2066\u2069",
+    "\ufeff\u200b\u00ad",
+    "Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇",
+    "ﷺ𒐫",
+)
+SPECIAL_TEXT = (
+    *MARKUP,
+    *SQL,
+    *UNICODE,
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    CONTROL,
+    "\r\n\r\nSet-Cookie: x=1",
+    "%s%n%(name)s{0}",
+    "None",
+    "null",
+)
+# Lone surrogates cannot be sent as UTF-8 at all: a browser cannot produce them either.
+CHARACTERS = st.characters(exclude_categories=("Cs",))
+LONG_TEXT = st.builds(
+    lambda piece, length: (piece * (length // len(piece) + 1))[:length],
+    st.sampled_from(("x", "中", "😀", SCRIPT, "\x00", "\u202e", "' OR 1=1 -- ")),
+    st.integers(min_value=5_000, max_value=20_000),
+)
+HOSTILE_TEXT = st.one_of(
+    st.sampled_from(SPECIAL_TEXT),
+    st.lists(
+        st.one_of(
+            st.sampled_from(SPECIAL_TEXT),
+            st.sampled_from(CONTROL),
+            st.text(CHARACTERS, max_size=12),
+        ),
+        min_size=1,
+        max_size=5,
+    ).map("".join),
+    LONG_TEXT,
+)
+HOSTILE_NUMBERS = st.one_of(
+    st.sampled_from(
+        (
+            "-1",
+            "0",
+            "-0",
+            "1.5",
+            "1e999",
+            "-1e999",
+            "1e-999",
+            "9" * 40,
+            str(2**63),
+            str(-(2**63) - 1),
+            "NaN",
+            "sNaN",
+            "Infinity",
+            "-inf",
+            "1,000",
+            "1_000",
+            "١٢٣",  # Arabic-Indic digits: int() accepts them
+            "0x10",
+            " 7 ",
+            "99999999999.999",
+        )
+    ),
+    st.integers(min_value=-(2**80), max_value=2**80).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+)
+HOSTILE_DATES = st.one_of(
+    st.sampled_from(
+        (
+            "2024-02-30",
+            "2023-02-29",
+            "0000-00-00",
+            "0001-01-01",
+            "9999-12-31",
+            "10000-01-01",
+            "2024-13-01",
+            "-2024-01-01",
+            "2024-01-01T25:61",
+            "0001-01-01T00:00",
+            "9999-12-31T23:59",
+            "1970-01-01T00:00",
+            "2038-01-19T03:14",
+            "2024-01-01 00:00:00+99:00",
+            "2024-W01",
+            "2024-01",
+            "yesterday",
+        )
+    ),
+    st.dates().map(str),
+    st.datetimes().map(lambda moment: moment.strftime("%Y-%m-%dT%H:%M")),
+)
+HOSTILE_IDS = st.one_of(
+    st.sampled_from(("0", "-1", "999999", str(2**31), str(2**63), "9" * 30, "1.0", "1e3")),
+    st.sampled_from(("abc", "1 OR 1=1", "[1]", "1\x00", "１")),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+)
+HOSTILE_BOOLEANS = st.sampled_from(("on", "off", "true", "false", "0", "1", "", "yes", "None"))
+
+
+def image_bytes(fmt: str, size: tuple[int, int] = (64, 48)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "teal").save(buffer, fmt)
+    return buffer.getvalue()
+
+
+JPEG = image_bytes("JPEG")
+PNG = image_bytes("PNG")
+GIF = image_bytes("GIF")
+UPLOAD_CONTENTS = {
+    "jpeg": (JPEG, "image/jpeg"),
+    "png_called_jpeg": (PNG, "image/jpeg"),
+    "truncated_jpeg": (JPEG[: len(JPEG) // 2], "image/jpeg"),
+    "gif_called_jpeg": (GIF, "image/jpeg"),
+    "text_called_jpeg": (b"<?php system($_GET['c']); ?>\n", "image/jpeg"),
+    "html_called_png": (f"<html>{SCRIPT}</html>".encode(), "image/png"),
+    "empty": (b"", "image/jpeg"),
+}
+HOSTILE_FILE_NAMES = (
+    "../../etc/passwd.jpg",
+    "..\\..\\windows\\win.ini.jpg",
+    "<script>alert(1)</script>.png",
+    "photo\x00.php.jpg",
+    "a" * 300 + ".jpg",
+    "\u202egpj.php",
+    "😀.jpg",
+    ".htaccess",
+)
+# What the upload pipeline names every stored file (activities.images.process_photo).
+GENERATED_FILE = re.compile(r"[0-9a-f]{32}(_thumb)?\.jpg")
+
+# (file name, content, content type), as valid_payload() writes a file.
+HOSTILE_FILES = st.builds(
+    lambda name, kind: (name, *UPLOAD_CONTENTS[kind]),
+    st.sampled_from(("photo.jpg", *HOSTILE_FILE_NAMES)),
+    st.sampled_from(sorted(UPLOAD_CONTENTS)),
+)
+
+
+class Omit:
+    """The field is left out of the submission."""
+
+    def __repr__(self) -> str:
+        return "OMIT"
+
+
+OMIT = Omit()
+
+
+def value_strategy(field: forms.Field, valid) -> st.SearchStrategy:
+    """What hypothesis may send for one field: the valid value, a hostile one, or nothing."""
+    options: list[st.SearchStrategy] = [] if valid is None else [st.just(valid)]
+    if isinstance(field, forms.FileField):
+        return st.one_of(*options, HOSTILE_FILES, st.just(OMIT))
+    if isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField)):
+        options.append(HOSTILE_NUMBERS)
+    if isinstance(field, (forms.DateField, forms.DateTimeField)):
+        options.append(HOSTILE_DATES)
+    if isinstance(field, forms.ModelChoiceField):
+        options.append(HOSTILE_IDS)
+    elif isinstance(field, forms.ChoiceField):
+        choices = [str(key) for key, _label in field.choices if key not in ("", None)]
+        if choices:
+            options.append(st.sampled_from(choices))
+    if isinstance(field, forms.BooleanField):
+        options.append(HOSTILE_BOOLEANS)
+    options += [HOSTILE_TEXT, st.just(OMIT)]
+    return st.one_of(*options)
+
+
+# --- the pages and what they accept ---------------------------------------------------------
+
+
+@pytest.fixture
+def records(world, community, community_staff):
+    """The sweep's records, and an activity that has begun (only those get a report)."""
+    started = ActivityFactory(
+        community=community,
+        created_by=community_staff,
+        title="已开始的活动",
+        starts_at=timezone.now() - timedelta(hours=1),
+    )
+    return {**world, "started_activity": started}
+
+
+def page_url(name: str, records: dict, client: Client) -> str:
+    if name == "password_reset_confirm":
+        # The link from the e-mail; Django moves the token into the session and redirects.
+        user = get_user_model().objects.get(pk=records["profile"].user_id)  # last_login counts
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = default_token_generator.make_token(user)
+        response = client.get(reverse(name, kwargs={"uidb64": uid, "token": token}))
+        return response["Location"]
+    if name == "activities:activity_report":
+        return reverse(name, kwargs={"pk": records["started_activity"].pk})
+    return sweep.url_for(name, records)
+
+
+def valid_payload(name: str, records: dict, which: str | None = None) -> dict:
+    """A submission the form on ``name`` accepts (the base that hypothesis spoils)."""
+    today = timezone.localdate()
+    start = (timezone.localtime() + timedelta(days=5)).replace(hour=9, minute=0)
+    community, street = records["community"].pk, records["street"].pk
+    unit = {"community": community, "street": street}
+    new_password = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    if name == "activities:activity_partners":
+        return {
+            "registry": {"form": "registry", "r-organisation": records["organisation"].pk},
+            "named": {"form": "named", "n-kind": "other", "n-name": "志愿服务队", "n-role": "协办"},
+            "allocation": {
+                "form": "allocation",
+                "a-resource": records["resource"].pk,
+                "a-value": "10.00",
+                "a-note": "买树苗",
+            },
+        }[which]
+    payloads = {
+        "login": {"username": records["profile"].user.username, "password": PASSWORD},
+        "password_change": {"old_password": PASSWORD, **new_password},
+        "password_reset": {"email": "someone@example.com"},
+        "password_reset_confirm": new_password,
+        "communities:resident_register": {
+            "name": "陈静",
+            "phone": "13900009999",
+            "community": community,
+            "compound": records["compound"].pk,
+            "email": "",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "agree_privacy": "on",
+        },
+        "communities:community_update": {
+            "office_address": "平城区一号",
+            "office_hours": "周一至周五 9:00-17:00",
+            "office_phone": "0352-1234567",
+            "introduction": "社区介绍",
+        },
+        "communities:compound_create": {
+            "name": "新小区",
+            "address": "一号",
+            "property_company": "",
+        },
+        "communities:phone_reveal": {"reason": "明天活动需要电话联系"},
+        "communities:resident_password_set": new_password,
+        "communities:organisation_create": {
+            "name": "新社会组织",
+            "category": "other",
+            **unit,
+            "incubator": "",
+            "contact_name": "王芳",
+            "contact_phone": "13700001111",
+            "description": "简介",
+            "services": "服务",
+            "moved_in_on": str(today - timedelta(days=30)),
+        },
+        "communities:organisation_transition": {
+            "to_state": "incubating",
+            "on": str(today),
+            "note": "进入孵化",
+        },
+        "communities:socialworker_create": {
+            "name": "周社工",
+            "phone": "13600001111",
+            **unit,
+            "qualification": "assistant",
+            "certificate_number": "A123",
+            "certificate_year": "2020",
+            "employer": "",
+            "specialities": "养老",
+        },
+        "communities:socialworker_detail": {
+            "month": f"{today:%Y-%m}",
+            "cases": "1",
+            "groups": "2",
+            "community_activities": "3",
+            "notes": "记录",
+        },
+        "communities:resource_create": {
+            "donor_name": "捐赠人",
+            "donor_kind": "individual",
+            "kind": "goods",
+            "description": "大米",
+            "value": "100.00",
+            "quantity": "10",
+            "unit": "袋",
+            "received_on": str(today),
+            **unit,
+            "evidence_photo": ("receipt.jpg", JPEG, "image/jpeg"),
+        },
+        "communities:outsideunit_create": {
+            "name": "新驻街单位",
+            "kind": "school",
+            **unit,
+            "contact_name": "赵老师",
+            "contact_phone": "13500001111",
+            "address": "一号",
+        },
+        "activities:signup_create": {"party_size": "1", "children_under_14": "0"},
+        "activities:my_data": {"reason": "请删除我的数据"},
+        "activities:activity_create": {
+            "kind": "tree_adoption",
+            "title": "新活动",
+            **unit,
+            "venue": "广场",
+            "starts_at": f"{start:%Y-%m-%dT%H:%M}",
+            "ends_at": f"{start + timedelta(hours=2):%Y-%m-%dT%H:%M}",
+            "capacity": "20",
+            "audience": "everyone",
+            "description": "说明",
+        },
+        "activities:activity_cancel": {"reason": "天气原因"},
+        "activities:activity_copy": {"starts_at": f"{start + timedelta(days=7):%Y-%m-%dT%H:%M}"},
+        "activities:activity_repeat": {"frequency": "weekly", "until": str(today + timedelta(30))},
+        "activities:activity_report": {
+            "report": "活动顺利",
+            "attendance": "",
+            "attendance_note": "",
+        },
+        "activities:photo_upload": {
+            "photo": ("photo.jpg", JPEG, "image/jpeg"),
+            "caption": "合影",
+            "credit": "社区",
+        },
+        "activities:desk_signup": {
+            "name": "孙大爷",
+            "phone": "13400001111",
+            "party_size": "1",
+            "children_under_14": "0",
+            "consent": "on",
+        },
+    }
+    payloads["communities:street_update"] = payloads["communities:community_update"]
+    payloads["activities:walk_in"] = {**payloads["activities:desk_signup"], "phone": "13400002222"}
+    for create in ("compound", "organisation", "socialworker", "resource", "outsideunit"):
+        payloads[f"communities:{create}_update"] = payloads[f"communities:{create}_create"]
+    payloads["activities:activity_update"] = payloads["activities:activity_create"]
+    return payloads[name]
+
+
+def form_cases() -> Iterator[tuple[str, str, str | None]]:
+    for name, personas in FORM_PAGES.items():
+        for persona in personas:
+            if name == "activities:activity_partners":
+                for which in PARTNER_FORMS:
+                    yield name, persona, which
+            else:
+                yield name, persona, None
+
+
+def user_for(persona: str, request):
+    """The persona's user as the database has it now (a form may have changed the password)."""
+    if persona == ANON:
+        return None
+    return get_user_model().objects.get(pk=request.getfixturevalue(persona).pk)
+
+
+def form_on(response, which: str | None) -> forms.Form:
+    context = response.context
+    return context["forms"][which] if which else context["form"]
+
+
+def to_post(payload: dict) -> dict:
+    """File fields are written as (name, content, content type) tuples."""
+    return {
+        key: SimpleUploadedFile(*value) if isinstance(value, tuple) else value
+        for key, value in payload.items()
+    }
+
+
+# --- what must hold for every response ------------------------------------------------------
+
+
+def assert_shown_escaped(response) -> None:
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return
+    for raw in RAW_MARKUP:
+        assert raw not in response.content, f"{raw!r} is in the page unescaped"
+
+
+def assert_handled(response, client: Client) -> None:
+    """Not a server error, nothing shown raw, and the page it redirects to is fine too."""
+    assert response.status_code < 500
+    assert_shown_escaped(response)
+    location = response.get("Location", "")
+    if response.status_code in (301, 302, 303) and url_has_allowed_host_and_scheme(
+        location, allowed_hosts={"testserver"}
+    ):
+        followed = client.get(location)
+        assert followed.status_code < 500
+        assert_shown_escaped(followed)
+
+
+PROJECT_APPS = {"communities", "activities", "governance_portal", "volunteers", "services"}
+
+
+def text_columns() -> list[tuple[type[models.Model], list[str]]]:
+    columns = []
+    for model in apps.get_models():
+        if model._meta.app_label in PROJECT_APPS:
+            names = [
+                field.attname
+                for field in model._meta.concrete_fields
+                if isinstance(field, (models.CharField, models.TextField, models.JSONField))
+            ]
+            if names:
+                columns.append((model, names))
+    return columns
+
+
+def has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(key) or has_nul(item) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(has_nul(item) for item in value)
+    return False
+
+
+def assert_no_nul_stored() -> None:
+    """SQLite stores NUL silently; PostgreSQL refuses it with a DataError (a 500 above).
+
+    Read in Python: SQLite's LIKE ends a pattern at NUL, so ``__contains`` cannot look for it.
+    """
+    for model, names in text_columns():
+        for row in model.objects.values_list(*names):
+            assert not has_nul(row), f"NUL stored in {model.__name__}: {row!r:.300}"
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """Run one example in a savepoint and undo it; fresh rate-limit counters for each."""
+    cache.clear()
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp_path(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+FUZZ = hypothesis_settings(
+    max_examples=12,
+    deadline=None,
+    database=None,  # no .hypothesis/ folder in the working tree
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+# --- the tests -------------------------------------------------------------------------------
+
+
+def pages_where(shown, records, request, *, post_only: bool = False) -> set[str]:
+    """Named URLs that some persona opens (200) with a context for which ``shown`` is true."""
+    found = set()
+    for name, pattern in sweep.named_urls():
+        if post_only and not hasattr(getattr(pattern.callback, "view_class", None), "post"):
+            continue
+        for persona in PERSONAS:
+            client = client_for(user_for(persona, request))
+            response = client.get(page_url(name, records, client))
+            if response.status_code == 200 and response.context and shown(response.context):
+                found.add(name)
+                break
+    return found
+
+
+def test_every_form_page_is_listed(records, request):
+    def has_form(context) -> bool:
+        return isinstance(context.get("form"), forms.BaseForm) or "forms" in context
+
+    assert pages_where(has_form, records, request, post_only=True) == set(FORM_PAGES)
+
+
+def test_every_list_with_filters_is_listed(records, request):
+    def has_filters(context) -> bool:
+        return isinstance(context.get("filter"), FilterSet) or isinstance(
+            context.get("search"), forms.BaseForm
+        )
+
+    assert pages_where(has_filters, records, request) == set(FILTER_PAGES)
+
+
+@pytest.mark.parametrize(("name", "persona", "which"), list(form_cases()))
+@FUZZ
+@given(data=st.data())
+def test_hostile_input_never_breaks_a_form(name, persona, which, data, records, request):
+    user = user_for(persona, request)
+    valid = valid_payload(name, records, which)
+    with rolled_back():
+        client = client_for(user)
+        url = page_url(name, records, client)
+        form = form_on(client.get(url), which)
+        drawn = {
+            form.add_prefix(field_name): data.draw(
+                value_strategy(field, valid.get(form.add_prefix(field_name))),
+                label=form.add_prefix(field_name),
+            )
+            for field_name, field in form.fields.items()
+        }
+        if which:
+            drawn["form"] = data.draw(st.one_of(st.just(which), HOSTILE_TEXT), label="form")
+        payload = {key: value for key, value in drawn.items() if value is not OMIT}
+
+        response = client.post(url, to_post(payload))
+
+        assert_handled(response, client)
+        assert_no_nul_stored()
+
+
+@pytest.mark.parametrize(("name", "persona", "which"), list(form_cases()))
+def test_nul_never_reaches_the_database(name, persona, which, records, request):
+    """A NUL appended to any one value of a good submission is never stored; in a text field
+    it is a form error. (Dates and numbers may simply not parse, or parse without it.)"""
+    user = user_for(persona, request)
+    valid = valid_payload(name, records, which)
+    client = client_for(user)
+    form = form_on(client.get(page_url(name, records, client)), which)
+    # A ticked box is "on" whatever the text, and a file's name is never kept.
+    spoilable = {
+        field_name: field
+        for field_name, field in form.fields.items()
+        if form.add_prefix(field_name) in valid
+        and not isinstance(field, (forms.BooleanField, forms.FileField))
+    }
+    assert spoilable
+    for field_name, field in spoilable.items():
+        key = form.add_prefix(field_name)
+        with rolled_back():
+            client = client_for(user)
+            url = page_url(name, records, client)
+            payload = {**to_post(valid), key: f"{valid[key]}\x00"}
+
+            response = client.post(url, payload)
+
+            assert_handled(response, client)
+            assert_no_nul_stored()
+            if isinstance(field, forms.CharField):
+                assert response.status_code == 200, (key, response.status_code)
+                assert field_name in form_on(response, which).errors, key
+
+
+@pytest.mark.parametrize("name", sorted(FILTER_PAGES))
+@FUZZ
+@given(data=st.data())
+def test_hostile_filters_never_break_a_list(name, data, records, request):
+    client = client_for(user_for(FILTER_PAGES[name], request))
+    url = page_url(name, records, client)
+    context = client.get(url).context
+    form = context["filter"].form if "filter" in context else context["search"]
+    params = {}
+    for field_name, field in form.fields.items():
+        value = data.draw(value_strategy(field, None), label=field_name)
+        if value is not OMIT:
+            params[field_name] = value
+    page = data.draw(st.one_of(st.just(OMIT), HOSTILE_IDS, HOSTILE_TEXT), label="page")
+    if page is not OMIT:
+        params["page"] = page
+    if name in EXPORTING:
+        export = data.draw(st.sampled_from((OMIT, "csv", "xlsx")), label="export")
+        if export is not OMIT:
+            params["export"] = export
+    with rolled_back():
+        response = client.get(url, params)
+
+        assert_handled(response, client)
+        assert_no_nul_stored()
+
+
+# Regression: exports once recorded the raw query string in the audit log (NUL → 500 on
+# PostgreSQL); the outside-unit search once had no length limit (500 on SQLite).
+
+
+@pytest.mark.parametrize("name", sorted(EXPORTING))
+@FUZZ
+@given(
+    key=st.sampled_from(("q", "community", "street", "kind", "page", "anything")),
+    value=HOSTILE_TEXT.map(lambda text: f"{text[:50]}\x00"),
+    export=st.sampled_from(("csv", "xlsx")),
+)
+@example(key="community", value="1\x00", export="csv")
+def test_nul_in_an_export_query_is_not_a_server_error(
+    name, key, value, export, records, community_staff
+):
+    client = client_for(community_staff)
+    with rolled_back():
+        response = client.get(page_url(name, records, client), {key: value, "export": export})
+
+        assert response.status_code == 200
+        assert_no_nul_stored()
+
+
+@FUZZ
+@given(q=LONG_TEXT)
+@example(q=SCRIPT * 2000)
+def test_a_very_long_outside_unit_search_is_not_a_server_error(q, records, community_staff):
+    client = client_for(community_staff)
+
+    response = client.get(page_url("communities:outsideunit_list", records, client), {"q": q})
+
+    assert response.status_code == 200
+    assert_shown_escaped(response)
+
+
+UPLOAD_FIELDS = {
+    "activities:photo_upload": "photo",
+    "communities:resource_create": "evidence_photo",
+}
+
+
+def multipart(fields: dict, file_field: str, file_name: str, content: bytes, content_type: str):
+    """Encode by hand: Django's test client would keep only the base name of ``file_name``."""
+    boundary = "HostileInputBoundary7MA4YWxkTrZu0gW"
+    parts = []
+    for key, value in fields.items():
+        parts += [
+            f"--{boundary}".encode(),
+            f'Content-Disposition: form-data; name="{key}"'.encode(),
+            b"",
+            str(value).encode(),
+        ]
+    parts += [
+        f"--{boundary}".encode(),
+        f'Content-Disposition: form-data; name="{file_field}"; filename="{file_name}"'.encode(),
+        f"Content-Type: {content_type}".encode(),
+        b"",
+        content,
+        f"--{boundary}--".encode(),
+        b"",
+    ]
+    return b"\r\n".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+@pytest.mark.parametrize("kind", sorted(UPLOAD_CONTENTS))
+@pytest.mark.parametrize("name", sorted(UPLOAD_FIELDS))
+def test_hostile_uploads_are_refused_or_stored_under_a_generated_name(
+    name, kind, records, community_staff, settings
+):
+    file_field = UPLOAD_FIELDS[name]
+    content, content_type = UPLOAD_CONTENTS[kind]
+    fields = {k: v for k, v in valid_payload(name, records).items() if k != file_field}
+    client = client_for(community_staff)
+    url = page_url(name, records, client)
+    for file_name in HOSTILE_FILE_NAMES:
+        photos = ActivityPhoto.objects.count()
+        evidence = CharitableResource.objects.exclude(evidence="").count()
+        body, multipart_type = multipart(fields, file_field, file_name, content, content_type)
+
+        response = client.post(url, body, content_type=multipart_type)
+
+        assert_handled(response, client)
+        if kind in ("jpeg", "png_called_jpeg"):
+            assert response.status_code == 302, file_name
+        else:
+            assert response.status_code == 200, file_name
+            assert file_field in response.context["form"].errors
+            assert ActivityPhoto.objects.count() == photos
+            assert CharitableResource.objects.exclude(evidence="").count() == evidence
+    stored = [path for path in settings.MEDIA_ROOT.parent.rglob("*") if path.is_file()]
+    assert all(GENERATED_FILE.fullmatch(path.name) for path in stored), stored
+    for photo in ActivityPhoto.objects.exclude(pk=records["photo"].pk):
+        assert GENERATED_FILE.fullmatch(photo.image.name.rsplit("/", 1)[-1])
+    for resource in CharitableResource.objects.exclude(evidence=""):
+        assert GENERATED_FILE.fullmatch(resource.evidence.name.rsplit("/", 1)[-1])
+
+
+def test_markup_saved_through_every_form_is_shown_escaped_everywhere(records, request):
+    """Store markup through every form that takes it, then open every page as everyone."""
+    marked = 0
+    for name, persona, which in form_cases():
+        user = user_for(persona, request)
+        client = client_for(user)
+        form = form_on(client.get(page_url(name, records, client)), which)
+        valid = valid_payload(name, records, which)
+        payload = dict(valid)
+        for field_name, field in form.fields.items():
+            key = form.add_prefix(field_name)
+            # Numbered: names must be unique among their neighbours.
+            markup = f"{(SCRIPT, IMG)[marked % 2]}{marked}"
+            free_text = type(field) is forms.CharField and "password" not in key
+            if free_text and key in valid and len(markup) <= (field.max_length or len(markup)):
+                payload[key] = markup
+                marked += 1
+        response = client.post(page_url(name, records, client), to_post(payload))
+        refused = set()
+        if response.status_code == 200:
+            refused = {form.add_prefix(field) for field in form_on(response, which).errors}
+        if refused:
+            # Put the valid value back where the form refuses markup (mobile numbers).
+            payload = {key: valid[key] if key in refused else v for key, v in payload.items()}
+            response = client.post(page_url(name, records, client), to_post(payload))
+
+        assert_handled(response, client)
+        # A reveal shows the number on the page itself; everything else redirects when saved.
+        assert response.status_code == (200 if name == "communities:phone_reveal" else 302)
+        assert not (response.context and form_on(response, which).errors), name
+
+    shown_escaped = 0
+    for name, _pattern in sweep.named_urls():
+        for persona in PERSONAS:
+            client = client_for(user_for(persona, request))
+            response = client.get(page_url(name, records, client))
+            assert response.status_code < 500, (name, persona)
+            assert_shown_escaped(response)
+            if not response.streaming:
+                shown_escaped += b"&lt;script&gt;alert(1)&lt;/script&gt;" in response.content
+    assert shown_escaped > 20  # the markup really is on the pages, escaped
