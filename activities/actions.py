@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from activities.models import Activity, ActivityPartner, ActivityPhoto, ActivitySeries, Signup
 from communities import actions as community_actions
 from communities.models import Community, Consent, ResidentProfile
+from communities.permissions import is_staff_account
 from governance_portal import audit
 from governance_portal.models import AuditEvent
 from governance_portal.notifications import notify, notify_many, portal_language
@@ -499,7 +500,8 @@ def resident_find_or_create_at_desk(
     user = User.objects.filter(phone=phone).select_related("resident_profile").first()
     if user is not None:
         profile = getattr(user, "resident_profile", None)
-        if user.is_staff or profile is None or not scope.covers_community(profile.community_id):
+        outside = profile is None or not scope.covers_community(profile.community_id)
+        if outside or is_staff_account(user):
             raise ValidationError(
                 {
                     "phone": _(

@@ -117,7 +117,7 @@ class SignupAdmin(ManageableMixin, ScopedModelAdmin):
     ]
     list_filter = ["status", "walk_in", "activity__kind"]
     list_select_related = ["activity", "resident"]
-    search_fields = ["activity__title", "resident__name", "resident__phone"]
+    search_fields = ["activity__title", "resident__name"]
     readonly_fields = [f.name for f in Signup._meta.fields]
 
     def has_add_permission(self, request):

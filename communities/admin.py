@@ -24,6 +24,7 @@ from communities.models import (
     User,
 )
 from governance_portal.admin_scoping import ScopedInline, ScopedModelAdmin
+from governance_portal.audit import mask_login_name
 from governance_portal.masking import mask_phone
 
 
@@ -137,7 +138,14 @@ class ConsentInline(ScopedInline):
 class PortalUserAdmin(ScopedModelAdmin, UserAdmin):
     """Users and their roles: administrators only."""
 
-    list_display = ["username", "name", "masked_phone", "is_staff", "is_active", "last_login"]
+    list_display = [
+        "masked_username",
+        "name",
+        "masked_phone",
+        "is_staff",
+        "is_active",
+        "last_login",
+    ]
     list_filter = ["is_staff", "is_superuser", "is_active"]
     search_fields = ["username", "name", "phone", "email"]
     ordering = ["username"]
@@ -160,6 +168,11 @@ class PortalUserAdmin(ScopedModelAdmin, UserAdmin):
     def masked_phone(self, obj):
         return mask_phone(obj.phone)
 
+    @admin.display(description=_("username"), ordering="username")
+    def masked_username(self, obj):
+        # Residents' usernames are their mobile numbers.
+        return mask_login_name(obj.username)
+
 
 @admin.register(StaffAssignment)
 class StaffAssignmentAdmin(ScopedModelAdmin):
@@ -177,7 +190,8 @@ class ResidentProfileAdmin(ScopedModelAdmin):
     list_display = ["name", "masked_phone", "community", "compound", "registered_at"]
     list_filter = ["community__street", "community"]
     list_select_related = ["user", "community", "compound"]
-    search_fields = ["user__name", "user__phone"]
+    # Not by phone: searching full numbers would reveal them without the audited reveal.
+    search_fields = ["user__name"]
     readonly_fields = ["user", "registered_at"]
     fields = ["user", "community", "compound", "registered_at"]
 

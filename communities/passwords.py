@@ -36,8 +36,6 @@ class StaffMinimumLengthValidator(MinimumLengthValidator):
 
 
 def _is_staff(user) -> bool:
-    if user.is_staff or user.is_superuser:
-        return True
-    if user.pk is None:
-        return False
-    return user.staff_assignments.filter(ended_on__isnull=True).exists()
+    from communities.permissions import is_staff_account
+
+    return is_staff_account(user)

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 
-from communities.models import Community, StaffAssignment
+from communities.models import Community, SocialWorker, StaffAssignment
 
 _CACHE_ATTRIBUTE = "_portal_scope"
 
@@ -68,6 +69,34 @@ def scope_for(user) -> Scope:
         scope = Scope(street_ids=street_ids, community_ids=frozenset(community_ids))
     setattr(user, _CACHE_ATTRIBUTE, scope)
     return scope
+
+
+def is_staff_account(user) -> bool:
+    """Any account that works for the portal: administrators, Django staff, anyone with an
+    active staff post, social workers with a login. Such accounts are never treated as
+    residents (no password set by the office, no desk signup, staff password and idle rules)."""
+    if getattr(user, "pk", None) is None:
+        return False
+    if user.is_staff or user.is_superuser or scope_for(user).is_staff:
+        return True
+    return StaffAssignment.objects.filter(user=user, ended_on__isnull=True).exists() or (
+        SocialWorker.objects.filter(user=user).exists()
+    )
+
+
+def staff_accounts_q(prefix: str = "") -> Q:
+    """The same rule as ``is_staff_account``, as a filter on users (``prefix``: the lookup to
+    the user, e.g. ``"user__"``)."""
+    active_post = StaffAssignment.objects.filter(
+        user=OuterRef(f"{prefix}pk" if prefix else "pk"), ended_on__isnull=True
+    )
+    worker = SocialWorker.objects.filter(user=OuterRef(f"{prefix}pk" if prefix else "pk"))
+    return (
+        Q(**{f"{prefix}is_staff": True})
+        | Q(**{f"{prefix}is_superuser": True})
+        | Exists(active_post)
+        | Exists(worker)
+    )
 
 
 def forget_scope(user) -> None:

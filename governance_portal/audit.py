@@ -15,7 +15,9 @@ itself is append-only (see ``AuditEvent``). Read ``docs/audit.md``.
 
 from __future__ import annotations
 
+import ipaddress
 import sys
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,6 +41,8 @@ NOT_AUDITED = {
 # Never recorded, even masked.
 SECRET_FIELDS = {"password", "calendar_token", "checkin_token", "last_login"}
 PHONE_FIELDS = {"phone", "contact_phone"}
+# Free text a person wrote about themselves: recorded only as "changed", never the words.
+FREE_TEXT = {("communities.deletionrequest", "reason")}
 NAME_FIELDS = {"name", "contact_name", "donor_name"}
 PERSON_MODELS = {"communities.user", "communities.socialworker"}
 # Records whose text names a person: the log shows "type #id" for them instead.
@@ -58,11 +62,41 @@ class Actor:
 
 
 _actor: ContextVar[Actor | None] = ContextVar("audit_actor", default=None)
+_suppressed: ContextVar[bool] = ContextVar("audit_suppressed", default=False)
 
 
-def client_ip(request) -> str | None:
-    # Behind the reverse proxy (docs/deploy.md) REMOTE_ADDR is set by it from the real client.
-    return request.META.get("REMOTE_ADDR") or None
+@contextmanager
+def suppressed():
+    """For restoring a backup: the restored rows bring their own history."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
+def client_ip(request) -> str:
+    """The client's address. Behind ``TRUSTED_PROXY_COUNT`` reverse proxies it is taken from
+    X-Forwarded-For, counting from the right (the entries proxies appended), so a client
+    cannot choose it. Never empty: login locks and rate limits fail closed on "0.0.0.0"."""
+    from django.conf import settings
+
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p for p in forwarded if p]
+        if len(forwarded) >= proxies and _is_ip(forwarded[-proxies]):
+            return forwarded[-proxies]
+    address = request.META.get("REMOTE_ADDR", "")
+    return address if _is_ip(address) else "0.0.0.0"
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 class AuditContextMiddleware:
@@ -79,6 +113,8 @@ class AuditContextMiddleware:
 
 def _current() -> tuple[object | None, str, str | None, bool]:
     """(user or None, how to name them, ip, whether their writes are audited)."""
+    if _suppressed.get():
+        return None, "", None, False
     actor = _actor.get()
     if actor is None:
         command = sys.argv[1] if len(sys.argv) > 1 else "shell"
@@ -89,12 +125,14 @@ def _current() -> tuple[object | None, str, str | None, bool]:
     from communities.permissions import scope_for
 
     audited = user.is_staff or user.is_superuser or scope_for(user).is_staff
-    return user, user.get_username(), actor.ip, audited
+    return user, mask_login_name(user.get_username()), actor.ip, audited
 
 
 def _mask(model_label: str, field: str, value):
     if value in (None, ""):
         return value
+    if (model_label, field) in FREE_TEXT:
+        return "***"
     if field in PHONE_FIELDS:
         return mask_phone(str(value))
     if field == "email":
@@ -208,7 +246,7 @@ def record(
     """Write one event. ``user`` overrides the request's actor (e.g. a failed login's name)."""
     actor, actor_repr, ip, _audited = _current()
     if user is not None:
-        actor, actor_repr = (user if user.pk else None), user.get_username()
+        actor, actor_repr = (user if user.pk else None), mask_login_name(user.get_username())
     if instance is not None:
         model = model or instance._meta.label_lower
         object_id = object_id or str(instance.pk)
@@ -237,6 +275,8 @@ def record(
 
 def _is_audited(sender) -> bool:
     label = sender._meta.label_lower
+    if label == "auth.group":
+        return True
     return sender._meta.app_label in AUDITED_APPS and label not in NOT_AUDITED
 
 
@@ -275,8 +315,38 @@ def _after_delete(sender, instance, **kwargs):
     record(action=AuditEvent.Action.DELETE, instance=instance, changes=_values(instance))
 
 
+def _m2m_changed(sender, instance, action, model, pk_set, reverse=False, **kwargs):
+    """Group memberships and permissions: who gained or lost which role."""
+    if action not in {"post_add", "post_remove", "post_clear"} or not _current()[3]:
+        return
+    field = sender._meta.object_name
+    record(
+        action=AuditEvent.Action.UPDATE,
+        instance=instance,
+        changes={field: {action.removeprefix("post_"): sorted(pk_set or [])}},
+    )
+
+
 def connect() -> None:
     """Called from GovernancePortalConfig.ready()."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import m2m_changed
+
+    user_model = get_user_model()
+    for through in (
+        user_model.groups.through,
+        user_model.user_permissions.through,
+        Group.permissions.through,
+    ):
+        m2m_changed.connect(
+            _m2m_changed, sender=through, dispatch_uid=f"audit-m2m-{through._meta.label_lower}"
+        )
+    for model in (Group,):
+        uid = f"audit-{model._meta.label_lower}"
+        pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-pre")
+        post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post")
+        post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}-delete")
     for model in apps.get_models():
         if _is_audited(model):
             uid = f"audit-{model._meta.label_lower}"

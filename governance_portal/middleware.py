@@ -10,6 +10,8 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
+from communities.permissions import scope_for
+
 # No inline scripts or styles anywhere: every script and stylesheet is a file under static/.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -81,7 +83,11 @@ class StaffIdleTimeoutMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_staff:
+        if (
+            user is not None
+            and user.is_authenticated
+            and (user.is_staff or scope_for(user).is_staff)
+        ):
             now = int(time.time())
             last_seen = request.session.get(_LAST_SEEN)
             if last_seen is not None and now - last_seen > STAFF_IDLE_SECONDS:

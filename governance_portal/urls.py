@@ -15,6 +15,16 @@ urlpatterns = [
     path("manage/audit/", views.AuditLogView.as_view(), name="audit_log"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
+    path(
+        "accounts/password_reset/",
+        views.PortalPasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        views.PortalPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("communities.urls")),
     path("", include("activities.urls")),

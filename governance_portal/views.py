@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView, PasswordResetView
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.utils.decorators import method_decorator
@@ -14,6 +14,7 @@ from activities.models import Activity
 from communities.forms import PortalAuthenticationForm
 from communities.models import Community, ResidentProfile, Street
 from communities.permissions import CommunityStaffRequiredMixin, scope_for
+from governance_portal import audit
 from governance_portal.display import COOKIE_AGE, DISPLAY_COOKIE, LARGE, STANDARD
 from governance_portal.filters import AuditEventFilter
 from governance_portal.models import AuditEvent
@@ -109,3 +110,26 @@ class PortalLoginView(RateLimitMixin, LoginView):
     redirect_authenticated_user = True
     rate_limit_scope = "login"
     rate_limit_setting = "RATE_LIMIT_LOGIN_PER_MINUTE"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PortalPasswordResetView(RateLimitMixin, PasswordResetView):
+    """Reset by e-mail, under the login rate limit: nobody floods a mailbox from here."""
+
+    rate_limit_scope = "password-reset"
+    rate_limit_setting = "RATE_LIMIT_LOGIN_PER_MINUTE"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PortalPasswordResetConfirmView(PasswordResetConfirmView):
+    """Choosing a new password through the e-mailed link is recorded in the audit log."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(
+            action=AuditEvent.Action.UPDATE,
+            instance=form.user,
+            changes={"password": ["***", "reset by e-mail link"]},
+            user=form.user,
+        )
+        return response

@@ -42,7 +42,7 @@ from communities.models import (
 from communities.permissions import CommunityStaffRequiredMixin
 from governance_portal import audit
 from governance_portal.exports import FORMATS, export_response
-from governance_portal.masking import mask_phone
+from governance_portal.masking import mask_certificate, mask_phone
 from governance_portal.models import AuditEvent
 
 UNIT = ("street", "community")
@@ -390,7 +390,7 @@ class SocialWorkerListView(RegistryListView):
             worker.name,
             mask_phone(worker.phone),
             worker.get_qualification_display(),
-            worker.certificate_number,
+            mask_certificate(worker.certificate_number),
             worker.certificate_year,
             worker.station,
             worker.unit_name,

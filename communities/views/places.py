@@ -28,6 +28,7 @@ from communities.permissions import (
     CommunityStaffRequiredMixin,
     StreetStaffRequiredMixin,
     scope_for,
+    staff_accounts_q,
 )
 from governance_portal import audit
 from governance_portal.models import AuditEvent
@@ -258,11 +259,9 @@ class ResidentPasswordSetView(CommunityStaffRequiredMixin, FormView):
     def get_profile(self) -> ResidentProfile:
         if not hasattr(self, "_profile"):
             self._profile = get_object_or_404(
-                ResidentProfile.objects.filter(
-                    community__in=Community.objects.in_scope(self.scope),
-                    user__is_staff=False,
-                    user__is_superuser=False,
-                ).select_related("user", "community"),
+                ResidentProfile.objects.filter(community__in=Community.objects.in_scope(self.scope))
+                .exclude(staff_accounts_q("user__"))
+                .select_related("user", "community"),
                 pk=self.kwargs["pk"],
             )
         return self._profile

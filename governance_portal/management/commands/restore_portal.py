@@ -36,6 +36,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from governance_portal import audit
 from governance_portal.management.commands.backup_portal import (
     ARCHIVE_FORMAT,
     DATA,
@@ -193,7 +194,9 @@ class Command(BaseCommand):
                 try:
                     with transaction.atomic(using=using):
                         self._translate_references(fixture, manifest, using)
-                        call_command("loaddata", str(fixture), database=using, verbosity=0)
+                        # The restored rows carry their own audit history: record nothing new.
+                        with audit.suppressed():
+                            call_command("loaddata", str(fixture), database=using, verbosity=0)
                         self._reset_sequences(manifest, using)
                         self._check_counts(manifest, using)
                 except (DatabaseError, DeserializationError) as exc:
