@@ -14,6 +14,7 @@ from activities.models import Activity, Signup
 from activities.views.manage import ManagedActivityMixin, text_search
 from communities.models import Community
 from communities.permissions import CommunityStaffRequiredMixin
+from governance_portal.form_errors import add_action_error
 
 
 class CheckinDeskView(ManagedActivityMixin, ListView):
@@ -130,11 +131,7 @@ class DeskSignupView(ManagedActivityMixin, FormView):
                     walk_in=self.walk_in,
                 )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
+            add_action_error(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request, _("%(name)s is signed up.") % {"name": resident.display_name}

@@ -25,6 +25,7 @@ from activities.forms import (
 from activities.models import Activity, ActivityPhoto
 from activities.qr import qr_svg
 from communities.permissions import CommunityStaffRequiredMixin
+from governance_portal.form_errors import add_action_error
 
 
 class ManagedActivityMixin(CommunityStaffRequiredMixin):
@@ -41,15 +42,6 @@ class ManagedActivityMixin(CommunityStaffRequiredMixin):
     def get_context_data(self, **kwargs):
         kwargs.setdefault("activity", self.get_activity())
         return super().get_context_data(**kwargs)
-
-
-def _form_errors_from(error: ValidationError, form) -> None:
-    """Put an action's ValidationError on the form it came from."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class ManageActivityListView(CommunityStaffRequiredMixin, ListView):
@@ -83,7 +75,7 @@ class ActivityCreateView(CommunityStaffRequiredMixin, CreateView):
                 by=self.request.user, street=form.instance.street, **fields
             )
         except ValidationError as error:
-            _form_errors_from(error, form)
+            add_action_error(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request, _("The activity was saved as a draft. Publish it when ready.")
@@ -110,7 +102,7 @@ class ActivityUpdateView(ManagedActivityMixin, UpdateView):
                 changes={**changes, "street": form.instance.street},
             )
         except ValidationError as error:
-            _form_errors_from(error, form)
+            add_action_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The activity was saved."))
         return redirect("activities:activity_manage", pk=self.object.pk)
@@ -190,7 +182,7 @@ class ActivityStepFormView(ManagedActivityMixin, FormView):
         try:
             response = self.run(form)
         except ValidationError as error:
-            _form_errors_from(error, form)
+            add_action_error(form, error)
             return self.form_invalid(form)
         return response
 

@@ -15,6 +15,7 @@ from communities import actions as community_actions
 from communities.forms import AllocationForm
 from communities.models import CharitableResource, ResourceAllocation
 from communities.permissions import CommunityStaffRequiredMixin
+from governance_portal.form_errors import add_action_error
 
 FORMS = ("registry", "named", "allocation")
 
@@ -68,11 +69,7 @@ class ActivityPartnersView(ManagedActivityMixin, TemplateView):
             try:
                 self.save(which, form.cleaned_data, activity)
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error.messages)
+                add_action_error(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("activities:activity_partners", pk=activity.pk)

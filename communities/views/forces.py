@@ -42,6 +42,7 @@ from communities.models import (
 from communities.permissions import CommunityStaffRequiredMixin
 from governance_portal import audit
 from governance_portal.exports import FORMATS, export_response
+from governance_portal.form_errors import add_action_error
 from governance_portal.masking import mask_certificate, mask_phone
 from governance_portal.models import AuditEvent
 
@@ -345,8 +346,7 @@ class OrganisationTransitionView(CommunityStaffRequiredMixin, FormView):
                 organisation=organisation, by=self.request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_action_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The lifecycle step was recorded."))
         return redirect(organisation)
@@ -442,8 +442,7 @@ class SocialWorkerDetailView(CommunityStaffRequiredMixin, FormView):
         try:
             actions.work_record_save(worker=worker, by=self.request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_action_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The monthly record was saved."))
         return redirect("communities:socialworker_detail", pk=worker.pk)
@@ -516,8 +515,7 @@ class ResourceFormMixin(RegistryFormMixin):
         try:
             actions.resource_save(resource=resource, evidence=processed, by=self.request.user)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_action_error(form, error)
             return self.form_invalid(form)
         self.object = resource
         messages.success(self.request, _("Saved."))
