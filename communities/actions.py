@@ -75,10 +75,15 @@ def staff_assign(
     )
     assignment.full_clean()
     assignment.save()
-    if not user.is_staff:
+    staff_flag_sync(user=user)
+    return assignment
+
+
+def staff_flag_sync(*, user) -> None:
+    """Whoever holds an active post may open the admin site (read-only outside their scope)."""
+    if not user.is_staff and user.staff_assignments.filter(ended_on__isnull=True).exists():
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-    return assignment
 
 
 # --- the five forces -------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from communities import privacy
+from communities import actions, privacy
 from communities.models import (
     CharitableResource,
     Community,
@@ -26,6 +26,22 @@ from communities.models import (
 from governance_portal.admin_scoping import ScopedInline, ScopedModelAdmin
 from governance_portal.audit import mask_login_name
 from governance_portal.masking import mask_phone
+
+
+class StaffPostsSaveMixin:
+    """Posts given in the admin open the admin site to their holder, as staff_assign does."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if isinstance(obj, StaffAssignment):
+            actions.staff_flag_sync(user=obj.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            if formset.model is StaffAssignment:
+                for assignment in formset.queryset.select_related("user"):
+                    actions.staff_flag_sync(user=assignment.user)
 
 
 @admin.register(District)
@@ -89,7 +105,7 @@ class StaffAssignmentInline(ScopedInline):
 
 
 @admin.register(Community)
-class CommunityAdmin(ScopedModelAdmin):
+class CommunityAdmin(StaffPostsSaveMixin, ScopedModelAdmin):
     scope_path = ""
     staff_actions = frozenset({"view", "change"})
     list_display = ["name", "street", "office_address", "office_phone", "resident_count"]
@@ -135,7 +151,7 @@ class ConsentInline(ScopedInline):
 
 
 @admin.register(User)
-class PortalUserAdmin(ScopedModelAdmin, UserAdmin):
+class PortalUserAdmin(StaffPostsSaveMixin, ScopedModelAdmin, UserAdmin):
     """Users and their roles: administrators only."""
 
     list_display = [
@@ -175,7 +191,7 @@ class PortalUserAdmin(ScopedModelAdmin, UserAdmin):
 
 
 @admin.register(StaffAssignment)
-class StaffAssignmentAdmin(ScopedModelAdmin):
+class StaffAssignmentAdmin(StaffPostsSaveMixin, ScopedModelAdmin):
     list_display = ["user", "street", "community", "role", "title", "started_on", "ended_on"]
     list_filter = ["role", "street", "community__street", "ended_on"]
     list_select_related = ["user", "street", "community"]

@@ -182,3 +182,14 @@ def test_activities_cannot_be_deleted_in_the_admin_even_by_administrators(admin_
 
     assert response.status_code == 403
     assert type(activity).objects.filter(pk=activity.pk).exists()
+
+
+def test_a_post_given_in_the_admin_opens_the_admin_site(admin_user, resident, street):
+    response = client_for(admin_user).post(
+        reverse("admin:communities_staffassignment_add"),
+        {"user": resident.pk, "street": street.pk, "community": "", "role": "staff", "title": ""},
+    )
+
+    assert response.status_code == 302
+    resident.refresh_from_db()
+    assert resident.is_staff
