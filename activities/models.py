@@ -30,10 +30,7 @@ class ActivityQuerySet(models.QuerySet):
         of their streets."""
         if scope.everything:
             return self
-        return self.filter(
-            Q(community_id__in=scope.community_ids)
-            | Q(community__isnull=True, street_id__in=scope.street_ids)
-        )
+        return self.filter(scope.rows_q())
 
     def visible_to(self, user, scope) -> ActivityQuerySet:
         """Public activities plus the drafts this user may manage."""

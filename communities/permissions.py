@@ -40,6 +40,14 @@ class Scope:
     def covers_street(self, street_id: int | None) -> bool:
         return self.everything or street_id in self.street_ids
 
+    def rows_q(self) -> Q:
+        """Rows with ``street_id`` and an optional ``community_id`` that this scope acts on:
+        its communities' rows, and street-wide rows (no community) of its streets. The one
+        rule behind activities, the five forces' registries and the audit log."""
+        return Q(community_id__in=self.community_ids) | Q(
+            community_id__isnull=True, street_id__in=self.street_ids
+        )
+
 
 NO_SCOPE = Scope()
 EVERYTHING = Scope(everything=True)

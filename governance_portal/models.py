@@ -52,10 +52,7 @@ class AuditQuerySet(models.QuerySet):
     def in_scope(self, scope):
         if scope.everything:
             return self
-        return self.filter(
-            models.Q(community_id__in=scope.community_ids)
-            | models.Q(community_id__isnull=True, street_id__in=scope.street_ids)
-        )
+        return self.filter(scope.rows_q())
 
     def purge_expired(self, *, older_than_days: int) -> int:
         """Delete events older than the retention period (never less than six months)."""

@@ -31,21 +31,15 @@ class ScopedQuerySet(models.QuerySet):
     def in_scope(self, scope):
         if scope.everything:
             return self
-        return self.filter(
-            Q(community_id__in=scope.community_ids)
-            | Q(community__isnull=True, street_id__in=scope.street_ids)
-        )
+        return self.filter(scope.rows_q())
 
     def with_editable(self, scope):
         """Annotate ``editable``: whether the holder of ``scope`` may change the row."""
         if scope.everything:
             return self.annotate(editable=models.Value(True))
-        condition = Q(community_id__in=scope.community_ids) | Q(
-            community__isnull=True, street_id__in=scope.street_ids
-        )
         return self.annotate(
             editable=models.Case(
-                models.When(condition, then=models.Value(True)),
+                models.When(scope.rows_q(), then=models.Value(True)),
                 default=models.Value(False),
                 output_field=models.BooleanField(),
             )
@@ -57,11 +51,7 @@ class ScopedQuerySet(models.QuerySet):
         if scope.everything:
             return self
         streets = Community.objects.filter(pk__in=scope.community_ids).values("street_id")
-        return self.filter(
-            Q(community_id__in=scope.community_ids)
-            | Q(community__isnull=True, street_id__in=scope.street_ids)
-            | Q(community__isnull=True, street_id__in=streets)
-        )
+        return self.filter(scope.rows_q() | Q(community__isnull=True, street_id__in=streets))
 
     def current(self):
         return self.filter(archived=False)
