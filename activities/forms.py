@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from activities.actions import MAX_PARTY_SIZE
 from activities.images import PhotoField
 from activities.models import Activity, ActivityPartner, ActivitySeries
-from communities.forms import CommunityChoiceField
-from communities.models import Community, OutsideUnit, SocialOrganisation, SocialWorker, Street
+from communities.forms import CommunityChoiceField, ServedUnitFormMixin
+from communities.models import OutsideUnit, SocialOrganisation, SocialWorker
 from communities.permissions import Scope
 from communities.validators import (
     normalize_mainland_mobile,
@@ -36,15 +36,8 @@ class DateInput(forms.DateInput):
 DATETIME_FIELDS = ["starts_at", "ends_at", "signup_opens_at", "signup_closes_at", "cancel_deadline"]
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(ServedUnitFormMixin, forms.ModelForm):
     """Create or edit an activity, with choices limited to the staff member's scope."""
-
-    community = CommunityChoiceField(
-        label=_("Community"),
-        queryset=Community.objects.none(),
-        required=False,
-        empty_label=_("The whole street"),
-    )
 
     class Meta:
         model = Activity
@@ -70,44 +63,15 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope = scope
-        self.fields["community"].queryset = (
-            Community.objects.in_scope(scope).select_related("street").order_by("street__name")
-        )
-        if scope.is_street_staff:
-            streets = Street.objects.all()
-            if not scope.everything:
-                streets = streets.filter(pk__in=scope.street_ids)
-            self.fields["street"].queryset = streets
-            self.fields["street"].required = False
-            self.fields["street"].help_text = _(
-                "For an activity of the whole street; otherwise the community's street is used."
-            )
-        else:
-            del self.fields["street"]
-            self.fields["community"].required = True
-            self.fields["community"].empty_label = None
+        # The same street/community choices and rules as the five forces' registries.
+        self.setup_unit_fields(scope)
         for name in DATETIME_FIELDS:
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
             self.fields[name].validators.append(validate_reasonable_date)
 
     def clean(self):
         cleaned = super().clean()
-        community = cleaned.get("community")
-        street = cleaned.get("street")
-        if community is not None:
-            if street is not None and street.pk != community.street_id:
-                self.add_error(
-                    "community", _("This community does not belong to the chosen street.")
-                )
-            # Set the cleaned value too: the model form copies it onto the activity.
-            self.instance.street = community.street
-            if "street" in self.fields:
-                cleaned["street"] = community.street
-        elif "street" in self.fields:
-            if street is None:
-                self.add_error("street", _("Choose a street for an activity of the whole street."))
-            else:
-                self.instance.street = street
+        self.clean_served_unit(cleaned)
         starts_at = cleaned.get("starts_at")
         if (
             starts_at
