@@ -43,7 +43,9 @@ format: install-dev
 
 ## make messages: refresh the catalogues after changing strings (needs GNU gettext's xgettext)
 messages: install-dev
-	DJANGO_DEBUG=1 $(PY) manage.py makemessages --locale zh_Hans --locale en --no-obsolete --no-location
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages --locale zh_Hans --locale en --no-obsolete --no-location \
+	  --ignore "tests/*" --ignore "staticfiles/*" --ignore "test-artifacts/*" --ignore "backups/*" \
+	  --ignore ".venv/*"
 	DJANGO_DEBUG=1 $(PY) manage.py compile_catalogues
 
 check-deploy: install

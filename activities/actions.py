@@ -18,6 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activities import signals
 from activities.models import Activity, ActivityPartner, ActivityPhoto, ActivitySeries, Signup
 from communities import actions as community_actions
 from communities.models import Community, Consent, ResidentProfile
@@ -89,6 +90,7 @@ def activity_update(*, activity: Activity, by, changes: dict) -> Activity:
                 "venue": activity.venue,
             }
         notify_many(users=residents, message=message, url=activity.get_absolute_url())
+        signals.activity_moved.send(sender=Activity, activity=activity, by=by, message=message)
     return activity
 
 
@@ -153,6 +155,7 @@ def activity_cancel(*, activity: Activity, by, reason: str) -> Activity:
         message=message,
         url=activity.get_absolute_url(),
     )
+    signals.activity_cancelled.send(sender=Activity, activity=activity, by=by, message=message)
     return activity
 
 

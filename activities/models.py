@@ -65,10 +65,15 @@ class ActivityQuerySet(models.QuerySet):
         allocation = models.Exists(
             ResourceAllocation.objects.filter(activity=models.OuterRef("pk"))
         )
+        # Registered volunteers who took a role count too (volunteers builds on activities).
+        role = self.model._meta.apps.get_model("volunteers", "VolunteerRole")
+        volunteer_roles = models.Exists(
+            role.objects.filter(activity=models.OuterRef("pk"), taken__gt=0)
+        )
         annotated = self.annotate(
             has_organisation=partner(Kind.SOCIAL_ORGANISATION),
             has_social_worker=partner(Kind.SOCIAL_WORKER),
-            has_volunteers=partner(Kind.VOLUNTEERS),
+            has_volunteers=partner(Kind.VOLUNTEERS) | volunteer_roles,
             has_charity=partner(Kind.CHARITY) | allocation,
         )
 
@@ -315,16 +320,17 @@ class Activity(models.Model):
         )
 
     def forces_present(self) -> list[tuple[str, bool]]:
-        """The five forces and whether each took part, from prefetched partners and
-        allocations (no queries when both are prefetched)."""
+        """The five forces and whether each took part, from prefetched partners, allocations
+        and volunteer roles (no queries when the three are prefetched)."""
         kinds = {partner.kind for partner in self.partners.all()}
         Kind = ActivityPartner.Kind
         charity = Kind.CHARITY in kinds or bool(self.allocations.all())
+        volunteers = Kind.VOLUNTEERS in kinds or any(r.taken for r in self.volunteer_roles.all())
         return [
             (_("Community"), True),
             (_("Social organisations"), Kind.SOCIAL_ORGANISATION in kinds),
             (_("Social workers"), Kind.SOCIAL_WORKER in kinds),
-            (_("Volunteers"), Kind.VOLUNTEERS in kinds),
+            (_("Volunteers"), volunteers),
             (_("Charitable resources"), charity),
         ]
 

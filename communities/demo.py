@@ -63,10 +63,12 @@ STAFF = [
     ("hengda_staff", "李娜", "恒大社区", StaffAssignment.Role.LEADER, "社区党委书记"),
     ("beichen_staff", "张伟", "北辰社区", StaffAssignment.Role.LEADER, "社区主任"),
     ("hetai_staff", "赵敏", "和泰社区", StaffAssignment.Role.STAFF, "便民服务站负责人"),
+    ("hexin_staff", "郭晓燕", "和信社区", StaffAssignment.Role.STAFF, "社区志愿服务站负责人"),
 ]
 RESIDENTS = [
     ("13800000001", "刘芳", "恒大社区", "恒大华府小区"),
     ("13800000002", "陈建国", "和泰社区", "和泰小区"),
+    ("13800000003", "周明", "和信社区", "和信小区"),
 ]
 
 
@@ -144,5 +146,7 @@ def demo_logins() -> list[tuple[str, str, str]]:
         ("street staff (水泊寺街道)", "shuiposi_staff", DEMO_PASSWORD),
         ("community staff (恒大社区)", "hengda_staff", DEMO_PASSWORD),
         ("community staff (北辰社区)", "beichen_staff", DEMO_PASSWORD),
+        ("community staff (和信社区, volunteers)", "hexin_staff", DEMO_PASSWORD),
         ("resident (恒大社区)", RESIDENTS[0][0], DEMO_PASSWORD),
+        ("resident and volunteer (和信社区)", RESIDENTS[2][0], DEMO_PASSWORD),
     ]

@@ -139,6 +139,9 @@ def account_anonymise(*, user, by=None) -> User:
             # The old calendar-feed link must not keep working.
             profile.calendar_token = new_token()
             profile.save(update_fields=["calendar_token"])
+    from volunteers.privacy import volunteer_anonymise  # volunteers builds on communities
+
+    volunteer_anonymise(user=user, name=ANONYMISED_NAME)
     for consent in Consent.objects.filter(user=user, withdrawn_at__isnull=True):
         consent.withdrawn_at = now
         consent.save(update_fields=["withdrawn_at"])
@@ -206,6 +209,8 @@ class MyData:
     signups: list = field(default_factory=list)
     notifications: list = field(default_factory=list)
     deletion_requests: list = field(default_factory=list)
+    volunteer: Any = None
+    service_records: list = field(default_factory=list)
 
     @property
     def open_deletion_request(self) -> DeletionRequest | None:
@@ -223,7 +228,13 @@ RESIDENT_CATEGORIES = (personal_data.ACCOUNT, personal_data.SIGNUP, personal_dat
 
 def my_data(user) -> MyData:
     """A fixed number of queries, whatever the amount of data."""
+    from volunteers.models import ServiceRecord, Volunteer  # volunteers builds on communities
+
     return MyData(
+        volunteer=Volunteer.objects.filter(user=user).select_related("community", "team").first(),
+        service_records=list(
+            ServiceRecord.objects.filter(volunteer__user=user).order_by("-served_on", "-pk")
+        ),
         user=user,
         profile=ResidentProfile.objects.filter(user=user)
         .select_related("community", "compound")
@@ -256,6 +267,23 @@ def _social_worker(worker: SocialWorker | None) -> dict | None:
         "qualification": worker.get_qualification_display(),
         "certificate_number": worker.certificate_number,
         "station": str(worker.station),
+    }
+
+
+def _volunteer(volunteer) -> dict | None:
+    if volunteer is None:
+        return None
+    return {
+        "community": volunteer.community.name,
+        "team": volunteer.team.name if volunteer.team else None,
+        "team_leader": volunteer.leads_team,
+        "status": volunteer.get_status_display(),
+        "skills": volunteer.skills,
+        "availability": volunteer.availability_labels(),
+        "availability_note": volunteer.availability_note,
+        "honours": volunteer.honours,
+        "full_name_in_ranking": volunteer.full_name_in_ranking,
+        "registered_at": _when(volunteer.created_at),
     }
 
 
@@ -326,6 +354,24 @@ def my_data_as_json(data: MyData) -> dict:
                 "checked_in_at": _when(signup.checked_in_at),
             }
             for signup in data.signups
+        ],
+        "volunteer": _volunteer(data.volunteer),
+        "volunteer_service_records": [
+            {
+                "service": record.title,
+                "served_on": record.served_on.isoformat(),
+                "place": record.place,
+                "organiser": record.organiser,
+                "hours": str(record.hours),
+                "status": record.get_status_display(),
+                "source": record.get_source_display(),
+                "description": record.description,
+                "training": record.training,
+                "evaluation": record.evaluation,
+                "reason_for_rejecting": record.decision_reason,
+                "recorded_at": _when(record.created_at),
+            }
+            for record in data.service_records
         ],
         "notifications": [
             {

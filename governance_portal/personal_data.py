@@ -165,6 +165,53 @@ REGISTRY: tuple[PersonalField, ...] = (
         ACCOUNT,
         None,
     ),
+    # --- volunteers: cleared or replaced when the account is anonymised (volunteers.privacy) -
+    PersonalField(
+        "volunteers.Volunteer",
+        "user",
+        "Who the volunteer is: roles, service hours and certificates (志愿服务记录, "
+        "民政部令第67号). The row stays for statistics; it names no one once the account is "
+        "anonymised.",
+        ACCOUNT,
+        None,
+    ),
+    PersonalField(
+        "volunteers.Volunteer",
+        "skills",
+        "What the volunteer can do, in their words: matching them to roles.",
+        ACCOUNT,
+        None,
+    ),
+    PersonalField(
+        "volunteers.Volunteer",
+        "availability_note",
+        "When the volunteer can help, in their words.",
+        ACCOUNT,
+        None,
+    ),
+    PersonalField(
+        "volunteers.Volunteer",
+        "honours",
+        "Commendations the volunteer received (表彰奖励), printed on their certificate.",
+        ACCOUNT,
+        None,
+    ),
+    PersonalField(
+        "volunteers.ServiceRecord",
+        "evidence",
+        "A photo the volunteer sent with a back-dated request (补录); may show them. Seen only by "
+        "the volunteer and the staff who decide.",
+        ACCOUNT,
+        None,
+    ),
+    PersonalField(
+        "volunteers.Certificate",
+        "holder_name",
+        "The name printed on a volunteer service certificate; the public check shows the "
+        "surname only.",
+        ACCOUNT,
+        mask_name,
+    ),
     # --- sign-ups: family details, cleared after the activity's retention ------------------
     PersonalField(
         "activities.Signup",

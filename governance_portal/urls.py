@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("communities.urls")),
     path("", include("activities.urls")),
+    path("", include("volunteers.urls")),
     path("admin/", admin.site.urls),
 ]
 

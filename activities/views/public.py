@@ -49,6 +49,7 @@ class ActivityDetailView(DetailView):
             .prefetch_related(
                 Prefetch("photos", queryset=ActivityPhoto.objects.order_by("pk")),
                 "partners",
+                "volunteer_roles",
                 Prefetch(
                     "allocations",
                     queryset=ResourceAllocation.objects.select_related("resource").order_by("pk"),

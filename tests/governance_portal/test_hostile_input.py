@@ -45,14 +45,18 @@ from activities.models import ActivityPhoto
 from communities.models import CharitableResource
 from tests.activities.factories import ActivityFactory
 from tests.conftest import client_for
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, ResidentProfileFactory
 from tests.governance_portal import test_url_sweep as sweep
+from volunteers.models import Volunteer
 
 # The records the URL sweep uses: one of everything, in ``community``.
 world = sweep.world
 
 ANON, RESIDENT, STAFF, STREET = "anonymous", "resident", "community_staff", "street_staff"
-PERSONAS = (ANON, RESIDENT, STAFF, STREET)
+# A resident who is an approved volunteer (the ``volunteer`` fixture below): only they may ask
+# for past hours to be recorded (补录), so that form is attacked as them.
+VOLUNTEER = "volunteer"
+PERSONAS = (ANON, RESIDENT, VOLUNTEER, STAFF, STREET)
 
 # Street staff see an extra ``street`` field on the forms of records that may serve a whole
 # street, so those forms are attacked as both kinds of staff.
@@ -89,7 +93,19 @@ FORM_PAGES: dict[str, tuple[str, ...]] = {
     "activities:activity_partners": (STAFF,),
     "activities:desk_signup": (STAFF,),
     "activities:walk_in": (STAFF,),
-    # Last: cancelling ends what the other forms can do with the activity.
+    "volunteers:apply": (RESIDENT,),
+    "volunteers:backfill": (VOLUNTEER,),
+    "volunteers:desk_register": (STAFF,),
+    "volunteers:volunteer_update": (STAFF,),
+    "volunteers:team_create": (STAFF, STREET),
+    "volunteers:team_update": (STAFF, STREET),
+    "volunteers:star_policy": (STREET,),
+    "volunteers:activity_roles": (STAFF,),
+    "volunteers:role_update": (STAFF,),
+    # Last: rejecting, revoking and cancelling end what the other forms can do with the record,
+    # the certificate and the activity (its volunteer roles can no longer be changed).
+    "volunteers:record_reject": (STAFF,),
+    "volunteers:certificate_revoke": (STAFF,),
     "activities:activity_cancel": (STAFF,),
 }
 # activities:activity_partners holds three forms; a hidden ``form`` field says which is sent.
@@ -108,6 +124,8 @@ FILTER_PAGES: dict[str, str] = {
     "activities:activity_list": ANON,
     "activities:manage_list": STAFF,
     "activities:checkin_desk": STAFF,
+    "volunteers:manage_list": STAFF,
+    "volunteers:record_queue": STAFF,
 }
 # Registry lists export what they show with ?export=csv|xlsx.
 EXPORTING = {
@@ -327,6 +345,22 @@ def records(world, community, community_staff):
     return {**world, "started_activity": started}
 
 
+@pytest.fixture
+def volunteer(community, community_staff):
+    """A resident of ``community`` whom its staff approved as a volunteer."""
+    user = ResidentProfileFactory(
+        community=community, user__name="周志愿", user__phone="13800000002"
+    ).user
+    Volunteer.objects.create(
+        user=user,
+        community=community,
+        status=Volunteer.Status.APPROVED,
+        decided_by=community_staff,
+        decided_at=timezone.now(),
+    )
+    return user
+
+
 def page_url(name: str, records: dict, client: Client) -> str:
     if name == "password_reset_confirm":
         # The link from the e-mail; Django moves the token into the session and redirects.
@@ -472,7 +506,65 @@ def valid_payload(name: str, records: dict, which: str | None = None) -> dict:
             "children_under_14": "0",
             "consent": "on",
         },
+        "volunteers:apply": {
+            "community": community,
+            "team": records["team"].pk,
+            "skills": "理发",
+            "availability": "weekends",
+            "availability_note": "周末上午",
+        },
+        "volunteers:backfill": {
+            "title": "清扫楼道",
+            "description": "清扫三号楼的楼道",
+            "served_on": str(today - timedelta(days=2)),
+            "hours": "1.5",
+            "place": "三号楼",
+            "organiser": "社区居委会",
+            "training": "岗前培训 1 小时",
+            "evidence": ("photo.jpg", JPEG, "image/jpeg"),
+        },
+        "volunteers:desk_register": {
+            "name": "孙大姐",
+            "phone": "13400003333",
+            "community": community,
+            "team": records["team"].pk,
+            "skills": "急救",
+            "availability": "weekday_daytime",
+            "availability_note": "",
+            "consent": "on",
+        },
+        "volunteers:volunteer_update": {
+            "community": community,
+            "team": records["team"].pk,
+            "skills": "急救, 摄影",
+            "availability": "weekends",
+            "availability_note": "周六",
+            "leads_team": "on",
+            "honours": "2025年优秀志愿者",
+        },
+        "volunteers:team_create": {
+            "name": "新服务队",
+            **unit,
+            "description": "环境整治",
+        },
+        "volunteers:star_policy": {
+            "one_star": "50",
+            "two_stars": "150",
+            "three_stars": "300",
+            "four_stars": "600",
+            "five_stars": "1000",
+        },
+        "volunteers:activity_roles": {
+            "name": "引导员",
+            "slots": "2",
+            "planned_hours": "1.5",
+            "description": "在入口引导居民",
+        },
+        "volunteers:record_reject": {"reason": "当天没有这项服务"},
+        "volunteers:certificate_revoke": {"reason": "记录有误，重新出具"},
     }
+    payloads["volunteers:team_update"] = payloads["volunteers:team_create"]
+    payloads["volunteers:role_update"] = payloads["volunteers:activity_roles"]
     payloads["communities:street_update"] = payloads["communities:community_update"]
     payloads["activities:walk_in"] = {**payloads["activities:desk_signup"], "phone": "13400002222"}
     for create in ("compound", "organisation", "socialworker", "resource", "outsideunit"):

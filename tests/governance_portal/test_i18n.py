@@ -1,6 +1,7 @@
 """Both catalogues are complete and compiled; no marked string lacks a translation."""
 
 import gettext
+import re
 import shutil
 from pathlib import Path
 
@@ -24,6 +25,42 @@ def test_catalogue_is_complete(po_path):
     assert [entry.msgid for entry in catalogue.fuzzy_entries()] == []
 
 
+def test_english_says_exactly_the_source_strings():
+    """English is the source language. A fuzzy guess by makemessages once left other strings'
+    text in English entries (a cancellation notice for a change notice)."""
+    catalogue = polib.pofile(str(next(p for p in CATALOGUES if p.parts[-3] == "en")))
+
+    wrong = [
+        entry.msgid
+        for entry in catalogue
+        if not entry.obsolete
+        and (
+            entry.msgstr_plural != {0: entry.msgid, 1: entry.msgid_plural}
+            if entry.msgid_plural
+            else entry.msgstr != entry.msgid
+        )
+    ]
+
+    assert wrong == []
+
+
+def _zh_placeholders(text: str) -> list[str]:
+    return sorted(re.findall(r"%\([a-z_]+\)[sd]|\{\{ ?[a-z_.]+ ?\}\}", text))
+
+
+def test_chinese_keeps_every_placeholder():
+    catalogue = polib.pofile(str(next(p for p in CATALOGUES if p.parts[-3] == "zh_Hans")))
+
+    broken = [
+        entry.msgid
+        for entry in catalogue.translated_entries()
+        if _zh_placeholders(entry.msgid)
+        != _zh_placeholders(entry.msgstr or entry.msgstr_plural.get(0, ""))
+    ]
+
+    assert broken == []
+
+
 @pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: p.parts[-3])
 def test_compiled_catalogue_matches_its_source(po_path):
     catalogue = polib.pofile(str(po_path))
@@ -42,25 +79,33 @@ def test_compiled_catalogue_matches_its_source(po_path):
 @pytest.mark.skipif(
     not shutil.which("xgettext"), reason="needs GNU gettext (apt-get install gettext)"
 )
-def test_every_marked_string_is_in_the_catalogue(tmp_path, settings, monkeypatch):
-    """Run makemessages into a scratch locale folder and compare with the committed catalogue."""
-    scratch = tmp_path / "locale"
-    shutil.copytree(ROOT / "locale", scratch)
-    settings.LOCALE_PATHS = [scratch]
+def test_every_marked_string_is_in_the_catalogue(monkeypatch):
+    """Run makemessages and compare with the committed catalogue.
+
+    makemessages writes into ``locale/`` beside the files it scans whatever LOCALE_PATHS says, so
+    the committed catalogue is read first and put back afterwards, byte for byte.
+    """
+    catalogue = ROOT / "locale/zh_Hans/LC_MESSAGES/django.po"
+    committed_text = catalogue.read_bytes()
     monkeypatch.chdir(ROOT)
-
-    call_command(
-        "makemessages",
-        locale=["zh_Hans"],
-        no_location=True,
-        no_obsolete=True,
-        ignore_patterns=["tests/*", "staticfiles/*", "test-artifacts/*"],
-        verbosity=0,
-    )
-
-    fresh = {entry.msgid for entry in polib.pofile(str(scratch / "zh_Hans/LC_MESSAGES/django.po"))}
-    committed = {
-        entry.msgid for entry in polib.pofile(str(ROOT / "locale/zh_Hans/LC_MESSAGES/django.po"))
-    }
+    try:
+        call_command(
+            "makemessages",
+            locale=["zh_Hans"],
+            no_location=True,
+            no_obsolete=True,
+            ignore_patterns=[
+                "tests/*",
+                "staticfiles/*",
+                "test-artifacts/*",
+                "backups/*",
+                ".venv/*",
+            ],
+            verbosity=0,
+        )
+        fresh = {entry.msgid for entry in polib.pofile(str(catalogue))}
+    finally:
+        catalogue.write_bytes(committed_text)
+    committed = {entry.msgid for entry in polib.pofile(committed_text.decode())}
     assert sorted(fresh - committed) == [], "new strings: run `make messages` and translate them"
     assert sorted(committed - fresh) == [], "stale strings: run `make messages`"

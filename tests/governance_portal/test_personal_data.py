@@ -77,6 +77,11 @@ NOT_PERSONAL = {
     # What kind of donor, and whether to show them as anonymous: about the gift, not a person.
     ("communities.CharitableResource", "donor_kind"),
     ("communities.CharitableResource", "anonymous"),
+    # Volunteer teams and roles on activities are named after what they do, not after people.
+    ("volunteers.VolunteerTeam", "name"),
+    ("volunteers.VolunteerRole", "name"),
+    # A display choice (full name or surname in the ranking); it holds no value of its own.
+    ("volunteers.Volunteer", "full_name_in_ranking"),
 }
 
 

@@ -34,7 +34,7 @@ def test_seed_demo_gives_one_user_per_role(db):
     hengda = scope_for(User.objects.get(username="hengda_staff"))
     assert hengda.community_ids == {Community.objects.get(name="恒大社区").pk}
     assert ResidentProfile.objects.filter(user__username="13800000001").exists()
-    assert StaffAssignment.objects.active().count() == 4
+    assert StaffAssignment.objects.active().count() == 5
 
 
 def test_seed_demo_refuses_production_without_the_flag(db, settings):

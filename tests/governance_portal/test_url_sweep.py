@@ -4,8 +4,12 @@ Each named URL must be listed in ACCESS; a new URL without an entry fails
 ``test_every_url_is_classified``, so nobody adds a page without saying who may open it.
 """
 
+from datetime import timedelta
+from decimal import Decimal
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from activities import actions
 from activities.models import Activity, ActivityPartner, ActivityPhoto, Signup
@@ -26,6 +30,16 @@ from communities.models import (
 from tests.activities.factories import ActivityFactory
 from tests.conftest import client_for
 from tests.factories import CompoundFactory, ResidentProfileFactory
+from volunteers import actions as volunteer_actions
+from volunteers.models import (
+    Certificate,
+    RoleSignup,
+    ServiceRecord,
+    StarPolicy,
+    Volunteer,
+    VolunteerRole,
+    VolunteerTeam,
+)
 
 PUBLIC, LOGIN, RESIDENT, OWNER = "public", "login", "resident", "owner"
 COMMUNITY_STAFF, STREET_STAFF = "community", "street"
@@ -112,6 +126,41 @@ ACCESS = {
     "communities:outsideunit_create": COMMUNITY_STAFF,
     "communities:outsideunit_update": COMMUNITY_STAFF,
     "communities:outsideunit_archive": COMMUNITY_STAFF,
+    "volunteers:ranking": PUBLIC,
+    "volunteers:certificate_verify": PUBLIC,
+    "volunteers:certificate_verify_code": PUBLIC,  # the unguessable code is the key
+    "volunteers:apply": LOGIN,
+    "volunteers:me": LOGIN,
+    "volunteers:ranking_name": LOGIN,
+    "volunteers:backfill": LOGIN,
+    "volunteers:role_take": LOGIN,
+    "volunteers:role_cancel": OWNER,  # only the volunteer who holds the role
+    # The holder may open these too, but the holder is not a persona: staff pages here.
+    "volunteers:certificate": COMMUNITY_STAFF,
+    "volunteers:record_evidence": COMMUNITY_STAFF,
+    "volunteers:manage_list": COMMUNITY_STAFF,
+    "volunteers:desk_register": COMMUNITY_STAFF,
+    "volunteers:manage_detail": COMMUNITY_STAFF,
+    "volunteers:volunteer_update": COMMUNITY_STAFF,
+    "volunteers:volunteer_decide": COMMUNITY_STAFF,
+    "volunteers:certificate_issue": COMMUNITY_STAFF,
+    "volunteers:certificate_revoke": COMMUNITY_STAFF,
+    "volunteers:team_list": COMMUNITY_STAFF,
+    "volunteers:team_create": COMMUNITY_STAFF,
+    "volunteers:team_update": COMMUNITY_STAFF,
+    "volunteers:record_queue": COMMUNITY_STAFF,
+    "volunteers:record_bulk_verify": COMMUNITY_STAFF,
+    "volunteers:hours_export": COMMUNITY_STAFF,
+    "volunteers:record_verify": COMMUNITY_STAFF,
+    "volunteers:record_reject": COMMUNITY_STAFF,
+    "volunteers:activity_roles": COMMUNITY_STAFF,
+    "volunteers:role_update": COMMUNITY_STAFF,
+    "volunteers:role_delete": COMMUNITY_STAFF,
+    "volunteers:role_assign": COMMUNITY_STAFF,
+    "volunteers:role_check_in": COMMUNITY_STAFF,
+    "volunteers:role_check_out": COMMUNITY_STAFF,
+    "volunteers:role_staff_cancel": COMMUNITY_STAFF,
+    "volunteers:star_policy": STREET_STAFF,  # the pk is a street
 }
 
 
@@ -172,6 +221,34 @@ def world(community, other_community, street, community_staff):
     allocation = ResourceAllocation.objects.create(
         resource=forces["resource"], activity=activity, value="10.00", allocated_by=community_staff
     )
+    team = VolunteerTeam.objects.create(name="受害服务队", street=street, community=community)
+    volunteer = Volunteer.objects.create(
+        user=victim.user,
+        community=community,
+        team=team,
+        skills="急救",
+        status=Volunteer.Status.APPROVED,
+        decided_by=community_staff,
+        decided_at=timezone.now(),
+    )
+    role = VolunteerRole.objects.create(
+        activity=activity, name="摆放单车", slots=3, planned_hours=Decimal("2")
+    )
+    role_signup = volunteer_actions.role_signup_create(role=role, volunteer=volunteer)
+    backfill = {
+        "title": "清扫楼道",
+        "description": "清扫三号楼楼道",
+        "place": "三号楼",
+        "organiser": f"{community.name}居委会",
+        "served_on": timezone.localdate() - timedelta(days=3),
+        "hours": Decimal("1.50"),
+    }
+    verified = volunteer_actions.backfill_request(
+        volunteer=volunteer, by=victim.user, **{**backfill, "title": "受害记录"}
+    )
+    volunteer_actions.record_verify(record=verified, by=community_staff)
+    certificate = volunteer_actions.certificate_issue(volunteer=volunteer, by=community_staff)
+    record = volunteer_actions.backfill_request(volunteer=volunteer, by=victim.user, **backfill)
     return {
         **forces,
         "partner": partner,
@@ -183,6 +260,12 @@ def world(community, other_community, street, community_staff):
         "signup": signup,
         "photo": photo,
         "profile": victim,
+        "team": team,
+        "volunteer": volunteer,
+        "role": role,
+        "role_signup": role_signup,
+        "record": record,
+        "certificate": certificate,
     }
 
 
@@ -192,6 +275,35 @@ SIGNUP_URLS = {
     "activities:signup_cancel",
     "activities:attendance_mark",
     "activities:staff_signup_cancel",
+}
+
+# Pages that list every community (public directory data, as on the registration page): the
+# victim community's name is on them for everyone, so the leak check cannot look for it there.
+ALL_COMMUNITIES_PAGES = {"volunteers:apply"}
+
+VOLUNTEER_SIGNUP_URLS = {
+    "volunteers:role_cancel",
+    "volunteers:role_check_in",
+    "volunteers:role_check_out",
+    "volunteers:role_staff_cancel",
+}
+# Which world record each volunteers URL names by its pk.
+VOLUNTEER_OBJECTS = {
+    "volunteers:role_take": "role",
+    "volunteers:role_update": "role",
+    "volunteers:role_delete": "role",
+    "volunteers:role_assign": "role",
+    "volunteers:activity_roles": "activity",
+    "volunteers:team_update": "team",
+    "volunteers:record_evidence": "record",
+    "volunteers:record_verify": "record",
+    "volunteers:record_reject": "record",
+    "volunteers:manage_detail": "volunteer",
+    "volunteers:volunteer_update": "volunteer",
+    "volunteers:volunteer_decide": "volunteer",
+    "volunteers:certificate_issue": "volunteer",
+    "volunteers:certificate_revoke": "certificate",
+    "volunteers:star_policy": "street",
 }
 
 
@@ -223,6 +335,12 @@ def url_for(name: str, world) -> str:
         return reverse(name, kwargs={"pk": world["partner"].pk})
     if name == "activities:allocation_release":
         return reverse(name, kwargs={"pk": world["allocation"].pk})
+    if name in ("volunteers:certificate", "volunteers:certificate_verify_code"):
+        return reverse(name, kwargs={"code": world["certificate"].code})
+    if name in VOLUNTEER_SIGNUP_URLS:
+        return reverse(name, kwargs={"pk": world["role_signup"].pk})
+    if name in VOLUNTEER_OBJECTS:
+        return reverse(name, kwargs={"pk": world[VOLUNTEER_OBJECTS[name]].pk})
     for key in ("organisation", "socialworker", "resource", "outsideunit"):
         if name.startswith(f"communities:{key}_"):
             return reverse(name, kwargs={"pk": world[key].pk})
@@ -251,6 +369,13 @@ def snapshot():
         list(Compound.objects.values_list("pk", "name", "address")),
         User.objects.count(),
         ResidentProfile.objects.count(),
+        list(Volunteer.objects.values_list("pk", "status", "team", "skills")),
+        list(VolunteerTeam.objects.values_list("pk", "name", "archived")),
+        list(VolunteerRole.objects.values_list("pk", "name", "slots", "taken")),
+        list(RoleSignup.objects.values_list("pk", "status", "checked_in_at")),
+        list(ServiceRecord.objects.values_list("pk", "status", "hours")),
+        list(Certificate.objects.values_list("pk", "revoked_at")),
+        StarPolicy.objects.count(),
     )
 
 
@@ -300,7 +425,8 @@ def test_url_sweep(name, persona, request, world):
     if access != PUBLIC and persona not in victims_staff:
         page = get.content.decode()
         # A resident's own-data page shows their own community (the victim's, by fixture).
-        if not (persona == "resident" and name in OWN_DATA_PAGES):
+        own_data = persona == "resident" and name in OWN_DATA_PAGES
+        if not own_data and name not in ALL_COMMUNITIES_PAGES:
             assert world["community"].name not in page
         assert world["compound"].name not in page and "受害居民" not in page
     if not allowed:

@@ -1,7 +1,8 @@
 """Compile locale/*/LC_MESSAGES/django.po to .mo in pure Python (polib), no GNU gettext needed.
 
-English is the source language: an English entry left empty gets its msgid as msgstr, because
-Django falls back to the default language (Chinese) for entries missing from the English catalogue.
+English is the source language: every English entry is its msgid, because Django falls back to
+the default language (Chinese) for entries missing from the English catalogue. Entries are reset
+on each run, so a "fuzzy" guess by ``makemessages`` (another string's text) never survives.
 """
 
 from pathlib import Path
@@ -31,9 +32,9 @@ def fill_english(catalogue) -> None:
         if entry.obsolete:
             continue
         if entry.msgid_plural:
-            if not any(entry.msgstr_plural.values()):
-                entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
-        elif not entry.msgstr:
+            entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+        else:
             entry.msgstr = entry.msgid
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")

@@ -7,6 +7,7 @@ from django.db import transaction
 from activities.demo import seed_activities
 from communities.demo import seed_places, seed_users
 from communities.demo_forces import seed_forces
+from volunteers.demo import seed_volunteers
 
 
 class Command(BaseCommand):
@@ -30,4 +31,5 @@ class Command(BaseCommand):
             seed_users()
             seed_forces()
             seed_activities()
+            seed_volunteers()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
