@@ -42,8 +42,14 @@ NOT_AUDITED = {
 SECRET_FIELDS = {"password", "calendar_token", "checkin_token", "last_login"}
 PHONE_FIELDS = {"phone", "contact_phone"}
 # Free text a person wrote about themselves: recorded only as "changed", never the words.
-FREE_TEXT = {("communities.deletionrequest", "reason")}
-NAME_FIELDS = {"name", "contact_name", "donor_name"}
+FREE_TEXT = {
+    ("communities.deletionrequest", "reason"),
+    ("volunteers.volunteer", "skills"),
+    ("volunteers.volunteer", "availability_note"),
+    ("volunteers.volunteer", "honours"),
+    ("volunteers.servicerecord", "description"),
+}
+NAME_FIELDS = {"name", "contact_name", "donor_name", "holder_name"}
 PERSON_MODELS = {"communities.user", "communities.socialworker"}
 # Records whose text names a person: the log shows "type #id" for them instead.
 PERSON_REPR_MODELS = PERSON_MODELS | {
@@ -52,6 +58,10 @@ PERSON_REPR_MODELS = PERSON_MODELS | {
     "communities.staffassignment",
     "communities.deletionrequest",
     "activities.signup",
+    "volunteers.volunteer",
+    "volunteers.rolesignup",
+    "volunteers.servicerecord",
+    "volunteers.certificate",
 }
 
 

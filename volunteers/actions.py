@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -137,6 +137,7 @@ def volunteer_update(*, volunteer: Volunteer, by, changes: dict) -> Volunteer:
 @transaction.atomic
 def volunteer_decide(*, volunteer: Volunteer, by, approve: bool, reason: str = "") -> Volunteer:
     volunteer = _locked_volunteer(volunteer)
+    _not_oneself(volunteer, by)
     if volunteer.status != Volunteer.Status.PENDING:
         raise ValidationError(_("This registration has already been decided."))
     reason = reason.strip()
@@ -192,6 +193,12 @@ def star_policy_save(*, street, by, thresholds: dict) -> StarPolicy:
 
 
 # --- roles on activities ---------------------------------------------------------------------
+
+
+def _not_oneself(volunteer: Volunteer, by) -> None:
+    """Staff never decide on their own registration, hours or certificate."""
+    if by is not None and volunteer.user_id == by.pk:
+        raise ValidationError(_("Another staff member must decide on your own volunteering."))
 
 
 def _editable_activity(activity: Activity) -> None:
@@ -258,8 +265,8 @@ def role_signup_create(*, role: VolunteerRole, volunteer: Volunteer, by=None) ->
     Never more volunteers than the role's places; never two roles at overlapping times.
     """
     volunteer = _locked_volunteer(volunteer)
+    activity = activity_actions._locked(role.activity)  # order: volunteer, activity, role
     role = _locked_role(role)
-    activity = role.activity
     now = timezone.now()
     if volunteer.status != Volunteer.Status.APPROVED:
         raise ValidationError(_("Only approved volunteers can take a role."))
@@ -289,6 +296,7 @@ def role_signup_create(*, role: VolunteerRole, volunteer: Volunteer, by=None) ->
 def role_signup_cancel(*, signup: RoleSignup, by) -> RoleSignup:
     """Volunteers may cancel until the activity starts; staff until the volunteer checked in."""
     volunteer = _locked_volunteer(signup.volunteer)
+    activity_actions._locked(signup.role.activity)  # the same order as taking a role
     role = _locked_role(signup.role)
     signup = RoleSignup.objects.select_for_update().get(pk=signup.pk)
     if signup.status != RoleSignup.Status.CONFIRMED:
@@ -315,9 +323,11 @@ def roles_release_for_cancelled(activity: Activity, message: str) -> None:
     )
     if not signups:
         return
-    RoleSignup.objects.filter(pk__in=[s.pk for s in signups]).update(
-        status=RoleSignup.Status.CANCELLED, cancelled_at=timezone.now()
-    )
+    RoleSignup.objects.filter(
+        pk__in=[s.pk for s in signups],
+        status=RoleSignup.Status.CONFIRMED,
+        checked_in_at__isnull=True,
+    ).update(status=RoleSignup.Status.CANCELLED, cancelled_at=timezone.now())
     for role in VolunteerRole.objects.filter(activity=activity):
         role.taken = role.signups.active().count()
         role.save(update_fields=["taken"])
@@ -374,6 +384,7 @@ def _locked_signup(signup: RoleSignup) -> RoleSignup:
 def role_check_in(*, signup: RoleSignup, by) -> ServiceRecord:
     """Check a volunteer in: a pending service record is made at once (with the planned
     duration), so hours are never lost when nobody checks them out."""
+    activity_actions._locked(signup.role.activity)  # not while the activity is cancelled
     signup = _locked_signup(signup)
     activity = signup.role.activity
     now = timezone.now()
@@ -449,10 +460,22 @@ def _decide(records, *, by, status: str, reason: str = "", evaluation: str = "")
     changed = []
     for record in records:
         fields = {"status": status, "decided_by": by, "decided_at": now, "updated_at": now}
+        undecidable = Q(volunteer__user=by)  # never one's own hours
+        if status == ServiceRecord.Status.VERIFIED:
+            # Hours of a volunteer still at the activity are not final until check-out.
+            undecidable |= Q(
+                source=ServiceRecord.Source.ATTENDANCE,
+                ended_at__isnull=True,
+                activity__ends_at__gt=now,
+            )
         if reason:
             fields["decision_reason"] = reason
         if evaluation:
             fields["evaluation"] = evaluation
+        if ServiceRecord.objects.filter(pk=record.pk).filter(undecidable).exists():
+            continue
+        # No joins here: on PostgreSQL the WHERE is checked again after the row lock, so of two
+        # staff deciding at once only one changes the row.
         count = ServiceRecord.objects.filter(
             pk=record.pk, status=ServiceRecord.Status.PENDING
         ).update(**fields)
@@ -469,8 +492,27 @@ def _decide(records, *, by, status: str, reason: str = "", evaluation: str = "")
     return changed
 
 
+def _check_decidable(record: ServiceRecord, by) -> None:
+    _not_oneself(record.volunteer, by)
+    still_there = (
+        record.source == ServiceRecord.Source.ATTENDANCE
+        and record.ended_at is None
+        and record.activity is not None
+        and record.activity.ends_at > timezone.now()
+    )
+    if still_there:
+        raise ValidationError(
+            _(
+                "The volunteer has not checked out yet; verify the hours after check-out or "
+                "after the activity ends."
+            )
+        )
+
+
 @transaction.atomic
 def record_verify(*, record: ServiceRecord, by, evaluation: str = "") -> ServiceRecord:
+    record = ServiceRecord.objects.select_related("activity", "volunteer__user").get(pk=record.pk)
+    _check_decidable(record, by)
     changed = _decide(
         [record], by=by, status=ServiceRecord.Status.VERIFIED, evaluation=evaluation.strip()
     )
@@ -488,6 +530,7 @@ def record_reject(*, record: ServiceRecord, by, reason: str) -> ServiceRecord:
         raise ValidationError(
             {"reason": _("Give the reason for rejecting; the volunteer will see it.")}
         )
+    _not_oneself(record.volunteer, by)
     changed = _decide([record], by=by, status=ServiceRecord.Status.REJECTED, reason=reason)
     if not changed:
         raise ValidationError(_("This record has already been verified or rejected."))
@@ -548,6 +591,7 @@ def certificate_issue(
     """志愿服务记录证明 over the verified records in the period, issued by the volunteer's
     community."""
     volunteer = _locked_volunteer(volunteer)
+    _not_oneself(volunteer, by)
     if period_start and period_end and period_end < period_start:
         raise ValidationError({"period_end": _("The end of the period is before its start.")})
     records = volunteer.service_records.verified()

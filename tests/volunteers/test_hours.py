@@ -23,7 +23,7 @@ from tests.volunteers.factories import (
     VolunteerRoleFactory,
 )
 from volunteers import actions, queries
-from volunteers.models import RoleSignup, ServiceRecord
+from volunteers.models import RoleSignup, ServiceRecord, Volunteer
 
 
 def check_in(client, signup):
@@ -215,19 +215,42 @@ def test_check_out_needs_a_check_in(running_activity, volunteer, community_staff
     assert not ServiceRecord.objects.exists()
 
 
-def test_verified_hours_stay_as_they_are_at_check_out(running_activity, volunteer, community_staff):
+def test_hours_are_not_verified_while_the_volunteer_is_still_there(
+    running_activity, volunteer, community_staff
+):
+    """Before check-out (and before the activity ends) the hours are not final: verifying them
+    would lock in the planned duration of someone who may leave early."""
     signup = checked_in(running_activity, volunteer, community_staff, planned_hours=Decimal("1"))
     record = ServiceRecord.objects.get(role_signup=signup)
-    actions.record_verify(record=record, by=community_staff)
-    RoleSignup.objects.filter(pk=signup.pk).update(
-        checked_in_at=timezone.now() - timedelta(minutes=50)
-    )
 
     with pytest.raises(ValidationError):
-        actions.role_check_out(signup=signup, by=community_staff)
+        actions.record_verify(record=record, by=community_staff)
+    actions.role_check_out(signup=signup, by=community_staff)
+    actions.record_verify(record=record, by=community_staff)
 
     record.refresh_from_db()
-    assert record.hours == Decimal("1.00")
+    assert record.status == ServiceRecord.Status.VERIFIED
+
+
+def test_staff_never_verify_their_own_hours(running_activity, community, community_staff):
+    own = Volunteer.objects.create(
+        user=community_staff, community=community, status=Volunteer.Status.APPROVED
+    )
+    signup = checked_in(running_activity, own, community_staff, planned_hours=Decimal("1"))
+    actions.role_check_out(signup=signup, by=community_staff)
+    record = ServiceRecord.objects.get(role_signup=signup)
+
+    with pytest.raises(ValidationError):
+        actions.record_verify(record=record, by=community_staff)
+    assert (
+        actions.records_verify_bulk(
+            records=ServiceRecord.objects.filter(pk=record.pk), by=community_staff
+        )
+        == 0
+    )
+
+    record.refresh_from_db()
+    assert record.status == ServiceRecord.Status.PENDING
 
 
 # --- verify and reject ----------------------------------------------------------------------

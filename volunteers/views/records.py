@@ -23,7 +23,7 @@ from volunteers import actions
 from volunteers.filters import RecordFilter
 from volunteers.forms import HoursExportForm, RejectForm, VerifyForm
 from volunteers.models import ServiceRecord, Volunteer
-from volunteers.models.people import star_level, thresholds_for
+from volunteers.models.people import DEFAULT_STAR_THRESHOLDS, StarPolicy, star_level
 from volunteers.views.pages import FormPageMixin
 
 
@@ -206,12 +206,11 @@ class HoursExportView(CommunityStaffRequiredMixin, FormMixin, TemplateView):
             object_repr=f"volunteer-hours.{file_format}",
             changes={"filters": {k: str(v) for k, v in data.items() if v}},
         )
-        thresholds = {}
+        # One query for every street's thresholds; streets without their own use the default.
+        policies = {policy.street_id: policy.thresholds for policy in StarPolicy.objects.all()}
 
         def row(volunteer):
             street_id = volunteer.community.street_id
-            if street_id not in thresholds:
-                thresholds[street_id] = thresholds_for(street_id)
             return [
                 volunteer.user.display_name,
                 mask_phone(volunteer.user.phone),
@@ -221,7 +220,9 @@ class HoursExportView(CommunityStaffRequiredMixin, FormMixin, TemplateView):
                 volunteer.period_pending,
                 volunteer.period_records,
                 volunteer.verified_hours,
-                star_level(volunteer.verified_hours, thresholds[street_id]),
+                star_level(
+                    volunteer.verified_hours, policies.get(street_id, DEFAULT_STAR_THRESHOLDS)
+                ),
             ]
 
         header = [
