@@ -239,10 +239,11 @@ def role_save(*, role: VolunteerRole, by) -> VolunteerRole:
 def role_delete(*, role: VolunteerRole, by) -> None:
     role = _locked_role(role)
     _editable_activity(role.activity)
-    if role.signups.exists():
+    if role.signups.active().exists():
         raise ValidationError(
             _("Volunteers have signed up for this role; cancel their sign-ups first.")
         )
+    role.signups.all().delete()  # only cancelled ones are left: they never made hours
     role.delete()
 
 

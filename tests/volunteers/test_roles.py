@@ -469,3 +469,16 @@ def test_moving_the_activity_tells_the_volunteers(activity, role, volunteer, com
     notice = Notification.objects.get(user=volunteer.user)
     assert "社区东门广场" in notice.message
     assert RoleSignup.objects.active().filter(volunteer=volunteer).exists()
+
+
+def test_a_role_given_up_by_everyone_can_be_removed(activity, community_staff):
+    role = VolunteerRole.objects.create(
+        activity=activity, name="清理站台", slots=2, planned_hours=Decimal("1")
+    )
+    volunteer = VolunteerFactory(community=activity.community)
+    signup = actions.role_signup_create(role=role, volunteer=volunteer)
+    actions.role_signup_cancel(signup=signup, by=volunteer.user)
+
+    actions.role_delete(role=role, by=community_staff)
+
+    assert not VolunteerRole.objects.filter(pk=role.pk).exists()

@@ -223,7 +223,9 @@ class CertificateRevokeView(FormPageMixin, CommunityStaffRequiredMixin, FormView
         certificate = get_object_or_404(
             Certificate.objects.select_related("volunteer", "community"), pk=self.kwargs["pk"]
         )
-        if not self.scope.covers_community(certificate.community_id):
+        # The issuing community, or the volunteer's community now (the same rule as the page).
+        covered = self.scope.covers_community(certificate.community_id)
+        if not covered and not self.scope.covers_community(certificate.volunteer.community_id):
             raise Http404
         return certificate
 

@@ -216,7 +216,11 @@ class CertificateView(TemplateView):
         )
         user = self.request.user
         own = certificate.volunteer.user_id == user.pk
-        if not own and not scope_for(user).covers_community(certificate.volunteer.community_id):
+        scope = scope_for(user)
+        covered = scope.covers_community(certificate.community_id) or scope.covers_community(
+            certificate.volunteer.community_id
+        )
+        if not own and not covered:
             raise Http404
         verify_url = self.request.build_absolute_uri(certificate.get_verify_url())
         by_year = (
