@@ -169,8 +169,9 @@ class SignupForm(PartyFields):
     pass
 
 
-class DeskSignupForm(PartyFields):
-    """代报名: staff sign up a resident by name and mobile number."""
+class DeskResidentFields(forms.Form):
+    """At the desk: the resident by name and mobile number (found, or created with the consent
+    given in person). Used by 代报名 and by registering a volunteer."""
 
     name = forms.CharField(
         label=_("Full name"), max_length=50, validators=[validate_no_control_characters]
@@ -178,11 +179,30 @@ class DeskSignupForm(PartyFields):
     phone = forms.CharField(
         label=_("Mobile number"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
     )
-
     consent = forms.BooleanField(
         label=_("The resident agreed to the privacy notice (read out or shown at the desk)"),
         required=False,
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        phone = cleaned.get("phone")
+        is_new = phone and not get_user_model().objects.filter(phone=phone).exists()
+        if is_new and not cleaned.get("consent"):
+            self.add_error(
+                "consent",
+                _("A new resident record needs the resident's agreement to the privacy notice."),
+            )
+        return cleaned
+
+    def clean_phone(self):
+        phone = normalize_mainland_mobile(self.cleaned_data["phone"])
+        validate_mainland_mobile(phone)
+        return phone
+
+
+class DeskSignupForm(DeskResidentFields, PartyFields):
+    """代报名: staff sign up a resident by name and mobile number."""
 
     field_order = [
         "name",
@@ -201,22 +221,6 @@ class DeskSignupForm(PartyFields):
                 label=_("The resident's community"), queryset=communities
             )
             self.order_fields(self.field_order)
-
-    def clean(self):
-        cleaned = super().clean()
-        phone = cleaned.get("phone")
-        is_new = phone and not get_user_model().objects.filter(phone=phone).exists()
-        if is_new and not cleaned.get("consent"):
-            self.add_error(
-                "consent",
-                _("A new resident record needs the resident's agreement to the privacy notice."),
-            )
-        return cleaned
-
-    def clean_phone(self):
-        phone = normalize_mainland_mobile(self.cleaned_data["phone"])
-        validate_mainland_mobile(phone)
-        return phone
 
 
 class CheckinSearchForm(forms.Form):

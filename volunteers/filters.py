@@ -1,20 +1,8 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from communities.filters import UnitFilterMixin
+from communities.filters import UnitFilterMixin, name_or_phone
 from volunteers.models import ServiceRecord, Volunteer, VolunteerTeam
-
-
-def name_or_phone(queryset, text: str, prefix: str = "user__"):
-    """Name contains ``text``, or the mobile number ends with it when it is four digits."""
-    text = text.strip()
-    if not text:
-        return queryset
-    condition = Q(**{f"{prefix}name__icontains": text})
-    if text.isdigit() and len(text) == 4:
-        condition |= Q(**{f"{prefix}phone__endswith": text})
-    return queryset.filter(condition)
 
 
 class VolunteerFilter(django_filters.FilterSet):

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.forms import DateInput
+from activities.forms import DateInput, DeskResidentFields
 from activities.images import PhotoField
 from communities.forms import CommunityChoiceField, ServedUnitFormMixin
 from communities.models import Community
@@ -76,37 +76,10 @@ class VolunteerApplyForm(VolunteerProfileFields):
     pass
 
 
-class VolunteerDeskForm(VolunteerProfileFields):
+class VolunteerDeskForm(DeskResidentFields, VolunteerProfileFields):
     """Staff register a volunteer in person (the resident is found or created by phone)."""
 
-    name = forms.CharField(label=_("Full name"), max_length=50)
-    phone = forms.CharField(
-        label=_("Mobile number"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"})
-    )
-    consent = forms.BooleanField(
-        label=_("The resident agreed to the privacy notice (read out or shown at the desk)"),
-        required=False,
-    )
-
     field_order = ["name", "phone", "community", "team", "skills", "availability"]
-
-    def clean_phone(self):
-        phone = normalize_mainland_mobile(self.cleaned_data["phone"])
-        validate_mainland_mobile(phone)
-        return phone
-
-    def clean(self):
-        from django.contrib.auth import get_user_model
-
-        cleaned = super().clean()
-        phone = cleaned.get("phone")
-        is_new = phone and not get_user_model().objects.filter(phone=phone).exists()
-        if is_new and not cleaned.get("consent"):
-            self.add_error(
-                "consent",
-                _("A new resident record needs the resident's agreement to the privacy notice."),
-            )
-        return cleaned
 
 
 class VolunteerStaffForm(VolunteerProfileFields):

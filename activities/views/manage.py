@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -24,6 +23,7 @@ from activities.forms import (
 )
 from activities.models import Activity, ActivityPhoto
 from activities.qr import qr_svg
+from communities.filters import name_or_phone
 from communities.permissions import CommunityStaffRequiredMixin
 from governance_portal.form_errors import add_action_error
 
@@ -324,11 +324,5 @@ class ActivityQRCodeView(ManagedActivityMixin, View):
 
 
 def text_search(queryset, text: str):
-    """Name contains ``text``, or the mobile number ends with it when it is four digits."""
-    text = text.strip()
-    if not text:
-        return queryset
-    condition = Q(resident__name__icontains=text)
-    if text.isdigit() and len(text) == 4:
-        condition |= Q(resident__phone__endswith=text)
-    return queryset.filter(condition)
+    """Signups whose resident's name contains ``text`` or whose mobile ends with it."""
+    return name_or_phone(queryset, text, prefix="resident__")
