@@ -1,5 +1,9 @@
 from django.urls import path, register_converter
 
+from activities.parts.clubs.urls import urlpatterns as club_urls
+from activities.parts.drills.urls import urlpatterns as drill_urls
+from activities.parts.training.urls import urlpatterns as training_urls
+from activities.parts.trees.urls import urlpatterns as tree_urls
 from activities.views import desk, manage, partners, public, resident
 from governance_portal.converters import TokenConverter
 
@@ -128,3 +132,6 @@ urlpatterns = [
         name="staff_signup_cancel",
     ),
 ]
+
+# The kind-specific parts (activities.kinds): trees, reading clubs, drills, the training base.
+urlpatterns += tree_urls + club_urls + drill_urls + training_urls

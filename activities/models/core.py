@@ -203,6 +203,8 @@ class Activity(models.Model):
     waitlist_count = models.PositiveIntegerField(_("people waiting"), default=0, editable=False)
     # The write-up after the activity.
     report = models.TextField(_("report"), blank=True)
+    # Answers to the kind's own report questions (activities.kinds), e.g. a clean-up's bags.
+    report_details = models.JSONField(_("report details"), default=dict, blank=True)
     attendance = models.PositiveIntegerField(_("attendance"), null=True, blank=True)
     attendance_note = models.CharField(
         _("why the attendance differs from check-in"), max_length=300, blank=True
