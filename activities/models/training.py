@@ -238,6 +238,9 @@ class TrainingAttendance(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.trainee} · {self.get_status_display()}"
+
 
 class TrainingScore(models.Model):
     """A trainee's score in one round of a skills competition (0–100)."""
@@ -267,3 +270,6 @@ class TrainingScore(models.Model):
                 name="activities_trainingscore_range",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} · {self.score}"
