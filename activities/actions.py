@@ -259,10 +259,17 @@ def activity_repeat(*, activity: Activity, by, frequency: str, until: date) -> l
 
 @transaction.atomic
 def activity_report(
-    *, activity: Activity, by, report: str, attendance: int | None, attendance_note: str = ""
+    *,
+    activity: Activity,
+    by,
+    report: str,
+    attendance: int | None,
+    attendance_note: str = "",
+    details: dict | None = None,
 ) -> Activity:
     """Write the report after the activity; attendance defaults to the check-in count and may
-    be changed only with a reason."""
+    be changed only with a reason. ``details`` answers the kind's own report questions
+    (``activities.kinds``); ``None`` keeps the answers already given."""
     activity = _locked(activity)
     # A draft of a past activity is how staff log something that already happened.
     if activity.status == Activity.Status.CANCELLED:
@@ -284,6 +291,8 @@ def activity_report(
     activity.report = report
     activity.attendance = attendance
     activity.attendance_note = attendance_note.strip()
+    if details is not None:
+        activity.report_details = details
     activity.reported_at = timezone.now()
     activity.status = Activity.Status.COMPLETED
     activity.full_clean()

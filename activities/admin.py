@@ -3,7 +3,29 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from activities import actions
-from activities.models import Activity, ActivityPartner, ActivityPhoto, ActivitySeries, Signup
+from activities.models import (
+    Activity,
+    ActivityPartner,
+    ActivityPhoto,
+    ActivitySeries,
+    BookShare,
+    CareLog,
+    ClubMember,
+    ClubSession,
+    DrillAction,
+    DrillGroup,
+    DrillReport,
+    Instructor,
+    ReadingClub,
+    Signup,
+    Trainee,
+    TrainingAttendance,
+    TrainingProgramme,
+    TrainingScore,
+    TrainingSession,
+    Tree,
+    TreeAdoption,
+)
 from governance_portal.admin_scoping import ScopedInline, ScopedModelAdmin
 from governance_portal.masking import mask_phone
 
@@ -170,3 +192,255 @@ class ActivityPartnerAdmin(ManageableMixin, ScopedModelAdmin):
     list_filter = ["kind"]
     list_select_related = ["activity"]
     search_fields = ["name", "activity__title"]
+
+
+# --- the kind-specific parts (activities.kinds) ----------------------------------------------
+# Written through the staff pages and their actions (which keep care dates, adoptions and
+# sessions consistent); here administrators and scoped staff look things up and correct text.
+
+
+class PartAdmin(ScopedModelAdmin):
+    """Read-only for everyone, administrators included: the actions keep care dates, adoptions,
+    sessions and uniqueness consistent, and an admin form would bypass them."""
+
+    staff_actions = frozenset({"view"})
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # history: archive, mark lost or withdraw on the staff pages instead
+
+
+class PartInline(ScopedInline):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AdoptionInline(PartInline):
+    model = TreeAdoption
+    fields = ["adopter", "tag_name", "started_at", "ended_at", "end_reason"]
+    readonly_fields = fields
+    fk_name = "tree"
+
+
+@admin.register(Tree)
+class TreeAdmin(PartAdmin):
+    scope_path = "community"
+    list_display = ["name", "species", "community", "compound", "status", "care_due_at"]
+    list_filter = ["status", "community"]
+    list_select_related = ["community", "compound"]
+    search_fields = ["name", "species", "spot"]
+    readonly_fields = [
+        "community",
+        "planting_activity",
+        "adopter",
+        "tag_name",
+        "last_cared_at",
+        "care_due_at",
+        "status",
+        "replaced_by",
+        "created_by",
+    ]
+    exclude = ["photo", "thumbnail"]
+    inlines = [AdoptionInline]
+
+
+@admin.register(CareLog)
+class CareLogAdmin(PartAdmin):
+    scope_path = "tree__community"
+    list_display = ["tree", "kind", "logged_at"]
+    list_filter = ["kind"]
+    list_select_related = ["tree"]
+    search_fields = ["tree__name", "note"]
+    readonly_fields = ["tree", "adoption", "kind", "logged_by", "logged_at", "thumbnail"]
+    exclude = ["photo"]
+
+
+@admin.register(ReadingClub)
+class ReadingClubAdmin(PartAdmin):
+    scope_path = "community"
+    list_display = ["name", "community", "meets", "archived"]
+    list_filter = ["archived", "community"]
+    list_select_related = ["community"]
+    search_fields = ["name"]
+    readonly_fields = ["community"]
+
+
+@admin.register(BookShare)
+class BookShareAdmin(PartAdmin):
+    scope_path = "club__community"
+    list_display = ["title", "author", "club", "shared_at"]
+    list_select_related = ["club"]
+    search_fields = ["title", "author", "club__name"]
+    readonly_fields = ["club", "session", "recommended_by", "entered_by", "shared_at"]
+
+
+class DrillGroupInline(PartInline):
+    model = DrillGroup
+    fields = ["name", "people"]
+
+
+class DrillActionInline(PartInline):
+    model = DrillAction
+    fields = ["action", "owner", "due_on", "done"]
+
+
+@admin.register(DrillReport)
+class DrillReportAdmin(ManageableMixin, PartAdmin):
+    scope_path = "activity__community"
+    activity_path = "activity"
+    list_display = ["activity", "partner_unit", "evacuation_seconds", "updated_at"]
+    list_select_related = ["activity", "partner_unit"]
+    search_fields = ["activity__title", "findings"]
+    readonly_fields = ["activity", "partner_unit", "written_by"]
+    inlines = [DrillGroupInline, DrillActionInline]
+
+
+class TraineeInline(PartInline):
+    model = Trainee
+    fields = ["name", "category", "community", "withdrawn"]
+    readonly_fields = ["community"]
+
+
+@admin.register(TrainingProgramme)
+class TrainingProgrammeAdmin(PartAdmin):
+    scope_path = "street__communities"
+    list_display = ["title", "year", "track", "street", "planned_sessions"]
+    list_filter = ["year", "track", "street"]
+    list_select_related = ["street"]
+    search_fields = ["title"]
+    readonly_fields = ["street", "created_by"]
+    filter_horizontal = ["instructors"]
+    inlines = [TraineeInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()
+
+
+@admin.register(Instructor)
+class InstructorAdmin(PartAdmin):
+    scope_path = "street__communities"
+    list_display = ["name", "title", "organisation", "street"]
+    list_select_related = ["street"]
+    search_fields = ["name", "title", "organisation"]
+    readonly_fields = ["street", "social_worker"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()
+
+
+@admin.register(ClubMember)
+class ClubMemberAdmin(PartAdmin):
+    scope_path = "club__community"
+    list_display = ["club", "member_name", "joined_at", "left_at"]
+    list_select_related = ["club", "resident"]
+    search_fields = ["club__name", "resident__name"]
+    readonly_fields = ["club", "resident", "joined_at"]
+
+    @admin.display(description=_("resident"), ordering="resident__name")
+    def member_name(self, obj):
+        return obj.resident.display_name
+
+
+@admin.register(ClubSession)
+class ClubSessionAdmin(ManageableMixin, PartAdmin):
+    scope_path = "activity__community"
+    activity_path = "activity"
+    list_display = ["activity", "club", "theme"]
+    list_select_related = ["activity", "club"]
+    search_fields = ["activity__title", "club__name", "theme"]
+    readonly_fields = ["activity", "club"]
+
+
+class AttendanceInline(PartInline):
+    model = TrainingAttendance
+    fields = ["trainee", "status"]
+    readonly_fields = ["trainee"]
+
+
+class ScoreInline(PartInline):
+    model = TrainingScore
+    fields = ["trainee", "score"]
+    readonly_fields = ["trainee"]
+
+
+@admin.register(TrainingSession)
+class TrainingSessionAdmin(ManageableMixin, PartAdmin):
+    scope_path = "activity__community"
+    activity_path = "activity"
+    list_display = ["__str__", "programme", "activity"]
+    list_select_related = ["programme", "activity"]
+    search_fields = ["topic", "activity__title", "programme__title"]
+    readonly_fields = ["programme", "activity"]
+    filter_horizontal = ["instructors"]
+    inlines = [AttendanceInline, ScoreInline]
+
+
+@admin.register(TrainingAttendance)
+class TrainingAttendanceAdmin(PartAdmin):
+    scope_path = "session__activity__community"
+    list_display = ["trainee", "session", "status"]
+    list_filter = ["status"]
+    list_select_related = ["trainee", "session__activity"]
+    readonly_fields = ["trainee", "session"]
+
+
+@admin.register(TrainingScore)
+class TrainingScoreAdmin(PartAdmin):
+    scope_path = "session__activity__community"
+    list_display = ["trainee", "session", "score"]
+    list_select_related = ["trainee", "session__activity"]
+    readonly_fields = ["trainee", "session"]
+
+
+@admin.register(TreeAdoption)
+class TreeAdoptionAdmin(PartAdmin):
+    scope_path = "tree__community"
+    list_display = ["tree", "adopter_name", "started_at", "ended_at"]
+    list_select_related = ["tree", "adopter"]
+    search_fields = ["tree__name", "adopter__name"]
+    readonly_fields = ["tree", "adopter", "started_at", "registered_by"]
+
+    @admin.display(description=_("adopter"), ordering="adopter__name")
+    def adopter_name(self, obj):
+        return obj.adopter.display_name
+
+
+@admin.register(DrillGroup)
+class DrillGroupAdmin(PartAdmin):
+    scope_path = "report__activity__community"
+    list_display = ["name", "people", "report"]
+    list_select_related = ["report__activity"]
+
+
+@admin.register(DrillAction)
+class DrillActionAdmin(PartAdmin):
+    scope_path = "report__activity__community"
+    list_display = ["action", "owner", "due_on", "done", "report"]
+    list_filter = ["done"]
+    list_select_related = ["report__activity"]
+    search_fields = ["action", "owner"]
+    readonly_fields = ["report", "done_at"]
+
+
+@admin.register(Trainee)
+class TraineeAdmin(PartAdmin):
+    scope_path = "programme__street__communities"
+    list_display = ["name", "category", "programme", "community", "withdrawn"]
+    list_filter = ["category", "withdrawn"]
+    list_select_related = ["programme", "community"]
+    search_fields = ["name"]
+    readonly_fields = ["programme", "social_worker", "volunteer", "organisation", "staff_user"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()

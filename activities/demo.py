@@ -59,6 +59,21 @@ PAST = [
         "photo": ("研学活动现场", "本报记者 尚丽 段雨萌", (70, 110, 160)),
     },
     {
+        "title": "技能比武工程 · 首轮业务技能比武",
+        "kind": Kind.TRAINING,
+        "street": "水泊寺街道",
+        "venue": "水泊寺街道社区治理研学基地",
+        "days": -2,
+        "hours": (14, 17),
+        "capacity": 30,
+        "audience": Audience.CADRES,
+        "description": "社区工作者和社工站社工比一比政策问答、入户走访和矛盾调解的本领。",
+        "report": "首轮比武设政策问答、入户走访情景模拟和矛盾调解三个环节，评委现场打分。",
+        "attendance": 6,
+        "partners": [(Partner.SOCIAL_WORKER, "街道社工站", "出题与评分")],
+        "photo": ("比武现场", "水泊寺街道", (150, 90, 160)),
+    },
+    {
         "title": "绿植领养 共创和谐家园",
         "kind": Kind.TREE_ADOPTION,
         "community": "恒大社区",
@@ -78,6 +93,7 @@ PAST = [
             (Partner.SOCIAL_ORGANISATION, "恒大社区绿植守护队", "组织认养家庭"),
             (Partner.VOLUNTEERS, "恒大社区志愿者", "协助栽种和浇水"),
         ],
+        "details": {"families": 6},
         "photo": ("小朋友认领幼苗并挂上姓名牌", "本报记者 尚丽", (60, 140, 70)),
     },
     {
@@ -112,6 +128,7 @@ PAST = [
         "公交站台候车亭站牌及各角落，给市民营造了整洁的候车环境。",
         "attendance": 15,
         "partners": [(Partner.VOLUNTEERS, "和信社区志愿服务队", "单车整理与站台清洁")],
+        "details": {"service_done": "摆放共享单车、擦拭公交站台", "items_handled": 86},
         "photo": ("志愿者擦拭公交站台", "本报记者 郑林", (200, 70, 60)),
     },
     {
@@ -144,6 +161,12 @@ PAST = [
         "节水观念，养成节约用水的习惯，共同保护水资源。",
         "attendance": 60,
         "partners": [],
+        "details": {
+            "theme": "爱水节水",
+            "materials": "节水宣传册、节水小贴士",
+            "materials_count": 150,
+            "people_reached": 60,
+        },
         "photo": ("向居民宣传节约用水", "本报记者 杨翠叶", (40, 120, 200)),
     },
     {
@@ -160,6 +183,11 @@ PAST = [
         "器材清洗干净，让居民使用更放心。",
         "attendance": 8,
         "partners": [],
+        "details": {
+            "what_cleaned": "高寒所小区健身场地的垃圾和废品旧物，健身器材清洗",
+            "area_m2": 400,
+            "rubbish_bags": 12,
+        },
         "photo": ("清洗健身器材", "本报记者 段雨萌", (90, 160, 120)),
     },
     {
@@ -365,6 +393,7 @@ def _create(spec: dict, *, completed: bool) -> Activity | None:
             status=Activity.Status.COMPLETED,
             report=spec["report"],
             attendance=spec["attendance"],
+            report_details=spec.get("details", {}),
             reported_at=timezone.now(),
         )
         caption, credit, colour = spec["photo"]

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from activities import kinds
 from activities.actions import MAX_PARTY_SIZE
 from activities.images import PhotoField
 from activities.models import Activity, ActivityPartner, ActivitySeries
@@ -130,6 +131,15 @@ class ReportForm(forms.Form):
     attendance_note = forms.CharField(
         label=_("Why the attendance differs from check-in"), max_length=300, required=False
     )
+
+    def __init__(self, *args, kind: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # The kind's own questions (activities.kinds), after the common ones.
+        self.kind = kind
+        self.fields.update(kinds.question_fields(kind))
+
+    def details(self) -> dict:
+        return kinds.details_from(self.kind, self.cleaned_data)
 
 
 class PartyFields(forms.Form):

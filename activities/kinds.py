@@ -51,7 +51,8 @@ class Question:
         if value in (None, ""):
             return None
         if isinstance(value, Decimal):
-            return str(value.normalize()) if value == value.to_integral() else str(value)
+            whole = value == value.to_integral()
+            return format(value.quantize(Decimal(1)) if whole else value.normalize(), "f")
         return value.strip() if isinstance(value, str) else value
 
 

@@ -142,6 +142,9 @@ def account_anonymise(*, user, by=None) -> User:
     from volunteers.privacy import volunteer_anonymise  # volunteers builds on communities
 
     volunteer_anonymise(user=user, name=ANONYMISED_NAME)
+    from activities.privacy import activity_parts_anonymise  # activities builds on communities
+
+    activity_parts_anonymise(user=user)
     for consent in Consent.objects.filter(user=user, withdrawn_at__isnull=True):
         consent.withdrawn_at = now
         consent.save(update_fields=["withdrawn_at"])
@@ -211,6 +214,9 @@ class MyData:
     deletion_requests: list = field(default_factory=list)
     volunteer: Any = None
     service_records: list = field(default_factory=list)
+    tree_adoptions: list = field(default_factory=list)
+    care_logs: list = field(default_factory=list)
+    club_memberships: list = field(default_factory=list)
 
     @property
     def open_deletion_request(self) -> DeletionRequest | None:
@@ -228,9 +234,25 @@ RESIDENT_CATEGORIES = (personal_data.ACCOUNT, personal_data.SIGNUP, personal_dat
 
 def my_data(user) -> MyData:
     """A fixed number of queries, whatever the amount of data."""
+    from activities.models import CareLog, ClubMember, TreeAdoption
     from volunteers.models import ServiceRecord, Volunteer  # volunteers builds on communities
 
     return MyData(
+        tree_adoptions=list(
+            TreeAdoption.objects.filter(adopter=user)
+            .select_related("tree__community")
+            .order_by("-started_at", "-pk")
+        ),
+        care_logs=list(
+            CareLog.objects.filter(adoption__adopter=user)
+            .select_related("tree")
+            .order_by("-logged_at", "-pk")
+        ),
+        club_memberships=list(
+            ClubMember.objects.filter(resident=user)
+            .select_related("club__community")
+            .order_by("-joined_at", "-pk")
+        ),
         volunteer=Volunteer.objects.filter(user=user).select_related("community", "team").first(),
         service_records=list(
             ServiceRecord.objects.filter(volunteer__user=user).order_by("-served_on", "-pk")
@@ -372,6 +394,36 @@ def my_data_as_json(data: MyData) -> dict:
                 "recorded_at": _when(record.created_at),
             }
             for record in data.service_records
+        ],
+        "tree_adoptions": [
+            {
+                "tree": adoption.tree.name,
+                "species": adoption.tree.species,
+                "community": adoption.tree.community.name,
+                "name_on_tag": adoption.tag_name,
+                "adopted_at": _when(adoption.started_at),
+                "ended_at": _when(adoption.ended_at),
+            }
+            for adoption in data.tree_adoptions
+        ],
+        "tree_care": [
+            {
+                "tree": log.tree.name,
+                "care": log.get_kind_display(),
+                "note": log.note,
+                "photo": bool(log.photo),
+                "logged_at": _when(log.logged_at),
+            }
+            for log in data.care_logs
+        ],
+        "reading_clubs": [
+            {
+                "club": membership.club.name,
+                "community": membership.club.community.name,
+                "joined_at": _when(membership.joined_at),
+                "left_at": _when(membership.left_at),
+            }
+            for membership in data.club_memberships
         ],
         "notifications": [
             {

@@ -48,9 +48,13 @@ FREE_TEXT = {
     ("volunteers.volunteer", "availability_note"),
     ("volunteers.volunteer", "honours"),
     ("volunteers.servicerecord", "description"),
+    ("activities.tree", "tag_name"),
+    ("activities.treeadoption", "tag_name"),
+    ("activities.carelog", "note"),
+    ("activities.bookshare", "reason"),
 }
 NAME_FIELDS = {"name", "contact_name", "donor_name", "holder_name"}
-PERSON_MODELS = {"communities.user", "communities.socialworker"}
+PERSON_MODELS = {"communities.user", "communities.socialworker", "activities.trainee"}
 # Records whose text names a person: the log shows "type #id" for them instead.
 PERSON_REPR_MODELS = PERSON_MODELS | {
     "communities.residentprofile",
@@ -62,6 +66,10 @@ PERSON_REPR_MODELS = PERSON_MODELS | {
     "volunteers.rolesignup",
     "volunteers.servicerecord",
     "volunteers.certificate",
+    "activities.treeadoption",
+    "activities.clubmember",
+    "activities.carelog",
+    "activities.trainee",
 }
 
 

@@ -212,6 +212,70 @@ REGISTRY: tuple[PersonalField, ...] = (
         ACCOUNT,
         mask_name,
     ),
+    # --- kind-specific parts of activities (activities.privacy) -----------------------------
+    PersonalField(
+        "activities.Tree",
+        "adopter",
+        "Who adopts the tree now: logging its care, the reminder in 我的. Public tree pages show "
+        "the surname only; cleared when the account is anonymised (the adoption history stays, "
+        "naming no one).",
+        ACCOUNT,
+        None,
+    ),
+    PersonalField(
+        "activities.Tree",
+        "tag_name",
+        "The name printed on the tree's tag (often the child's): only on the printed tag; "
+        "cleared when the adopter's account is anonymised.",
+        ACCOUNT,
+        None,
+    ),
+    PersonalField(
+        "activities.TreeAdoption",
+        "adopter",
+        "Who adopted the tree and when: the tree's history.",
+        ACCOUNT,
+        None,
+    ),
+    PersonalField(
+        "activities.TreeAdoption",
+        "tag_name",
+        "The name on the tag during this adoption; cleared when the account is anonymised.",
+        ACCOUNT,
+        None,
+    ),
+    PersonalField(
+        "activities.CareLog",
+        "photo",
+        "A photo the adopter took of the tree; may show people. Shown on the public tree page; "
+        "removed when the account is anonymised.",
+        ACCOUNT,
+        None,
+    ),
+    PersonalField(
+        "activities.ClubMember",
+        "resident",
+        "Who belongs to a reading club: the club's members and who recommended a book (shown "
+        "as the surname only in public).",
+        ACCOUNT,
+        mask_name,
+    ),
+    PersonalField(
+        "activities.Trainee",
+        "name",
+        "A trainee of the training base (两委 leader, social worker, volunteer, organisation "
+        "representative): attendance and scores. Seen by staff only.",
+        SOCIAL_WORKER,
+        mask_name,
+    ),
+    PersonalField(
+        "activities.Instructor",
+        "name",
+        "A teacher at the training base, shown with their title on training sessions: the "
+        "public record of the programme.",
+        PUBLIC_RECORD,
+        shown_as_is,
+    ),
     # --- sign-ups: family details, cleared after the activity's retention ------------------
     PersonalField(
         "activities.Signup",

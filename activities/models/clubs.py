@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from activities.models.core import Activity
 from communities.models import Community
@@ -25,13 +26,28 @@ class ReadingClubQuerySet(models.QuerySet):
             return self
         return self.filter(community_id__in=scope.community_ids)
 
+    def active(self) -> ReadingClubQuerySet:
+        """Clubs shown publicly (archived clubs keep their history out of sight)."""
+        return self.filter(archived=False)
+
+    def with_member_count(self) -> ReadingClubQuerySet:
+        """Annotate ``member_count``: members who have not left (one query with the list)."""
+        return self.annotate(
+            member_count=Count("members", filter=Q(members__left_at__isnull=True), distinct=True)
+        )
+
+
+class ClubMemberQuerySet(models.QuerySet):
+    def current(self) -> ClubMemberQuerySet:
+        return self.filter(left_at__isnull=True)
+
 
 class ReadingClub(models.Model):
     community = models.ForeignKey(
         Community, models.PROTECT, related_name="reading_clubs", verbose_name=_("community")
     )
     name = models.CharField(_("name"), max_length=60, help_text=_("For example: 北辰社区读书会"))
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("club", "description"), blank=True)
     meets = models.CharField(
         _("meets"), max_length=100, blank=True, help_text=_("For example: 每月第二个周六上午")
     )
@@ -60,6 +76,7 @@ class ReadingClub(models.Model):
         """One row per book, most-recommended first: title, author, shares, last shared."""
         return (
             BookShare.objects.filter(club=self)
+            .exclude(session__activity__status=Activity.Status.DRAFT)
             .values("title_key")
             .annotate(
                 title=Min("title"),
@@ -84,14 +101,14 @@ class ClubMember(models.Model):
     joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
 
+    objects = ClubMemberQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("club member")
         verbose_name_plural = _("club members")
         ordering = ["joined_at", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["club", "resident"], name="activities_clubmember_once"
-            )
+            models.UniqueConstraint(fields=["club", "resident"], name="activities_clubmember_once")
         ]
 
     def __str__(self) -> str:

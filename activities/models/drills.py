@@ -11,6 +11,14 @@ from activities.models.core import Activity
 from communities.models import OutsideUnit
 
 
+def minutes_seconds(seconds: int | float | None) -> str:
+    """155 → "2:35" (how drill times are read out)."""
+    if seconds is None:
+        return ""
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes}:{rest:02d}"
+
+
 class DrillReportQuerySet(models.QuerySet):
     def in_scope(self, scope) -> DrillReportQuerySet:
         if scope.everything:
@@ -61,6 +69,10 @@ class DrillReport(models.Model):
 
     def __str__(self) -> str:
         return str(self.activity)
+
+    @property
+    def evacuation_time(self) -> str:
+        return minutes_seconds(self.evacuation_seconds)
 
 
 class DrillGroup(models.Model):

@@ -25,6 +25,13 @@ class TrainingProgrammeQuerySet(models.QuerySet):
         own_streets = Community.objects.filter(pk__in=scope.community_ids).values("street_id")
         return self.filter(Q(street_id__in=scope.street_ids) | Q(street_id__in=own_streets))
 
+    def runnable_by(self, scope) -> TrainingProgrammeQuerySet:
+        """Programmes the user may change: those of the streets they work for as street staff
+        (a community post elsewhere only lets them read that street's programmes)."""
+        if scope.everything:
+            return self
+        return self.filter(street_id__in=scope.street_ids)
+
 
 class TrainingProgramme(models.Model):
     class Track(models.TextChoices):
@@ -88,9 +95,11 @@ class Instructor(models.Model):
         related_name="instructors",
         verbose_name=pgettext_lazy("subdistrict", "street"),
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     title = models.CharField(
-        _("title"), max_length=60, help_text=_("For example: 专业社工老师, 心理学老师")
+        pgettext_lazy("job", "title"),
+        max_length=60,
+        help_text=_("For example: 专业社工老师, 心理学老师"),
     )
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     social_worker = models.ForeignKey(
@@ -154,7 +163,7 @@ class Trainee(models.Model):
     programme = models.ForeignKey(
         TrainingProgramme, models.PROTECT, related_name="trainees", verbose_name=_("programme")
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     category = models.CharField(_("trainee group"), max_length=20, choices=Category.choices)
     community = models.ForeignKey(
         Community,
@@ -197,7 +206,7 @@ class Trainee(models.Model):
         related_name="+",
         verbose_name=_("staff account"),
     )
-    withdrawn = models.BooleanField(_("withdrawn"), default=False)
+    withdrawn = models.BooleanField(pgettext_lazy("trainee", "withdrawn"), default=False)
 
     class Meta:
         verbose_name = _("trainee")
@@ -207,7 +216,6 @@ class Trainee(models.Model):
             models.UniqueConstraint(
                 fields=["programme", "name", "community"],
                 name="activities_trainee_once",
-                nulls_distinct=False,
             )
         ]
 
@@ -227,7 +235,9 @@ class TrainingAttendance(models.Model):
     trainee = models.ForeignKey(
         Trainee, models.PROTECT, related_name="attendance", verbose_name=_("trainee")
     )
-    status = models.CharField(_("attendance"), max_length=10, choices=Status.choices)
+    status = models.CharField(
+        pgettext_lazy("training", "attendance"), max_length=10, choices=Status.choices
+    )
 
     class Meta:
         verbose_name = _("training attendance")

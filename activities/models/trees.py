@@ -63,9 +63,7 @@ class Tree(models.Model):
         verbose_name=_("planted at"),
         limit_choices_to={"kind": Activity.Kind.TREE_ADOPTION},
     )
-    name = models.CharField(
-        _("tree name"), max_length=40, help_text=_("For example: 同心树 1号")
-    )
+    name = models.CharField(_("tree name"), max_length=40, help_text=_("For example: 同心树 1号"))
     species = models.CharField(_("species"), max_length=40)
     spot = models.CharField(
         _("spot"), max_length=100, blank=True, help_text=_("For example: 3号楼东侧草坪")
@@ -158,9 +156,7 @@ class Tree(models.Model):
 class TreeAdoption(models.Model):
     """One family's adoption of a tree, from start to end; the tree's history keeps them all."""
 
-    tree = models.ForeignKey(
-        Tree, models.PROTECT, related_name="adoptions", verbose_name=_("tree")
-    )
+    tree = models.ForeignKey(Tree, models.PROTECT, related_name="adoptions", verbose_name=_("tree"))
     adopter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import CreateView, FormView, ListView, UpdateView
 
-from activities import actions
+from activities import actions, kinds
 from activities.filters import ManageActivityFilter
 from activities.forms import (
     ActivityForm,
@@ -256,12 +256,16 @@ class ActivityReportView(ActivityStepFormView):
     def title(self):
         return _("Write the report")
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "kind": self.get_activity().kind}
+
     def get_initial(self):
         activity = self.get_activity()
         return {
             "report": activity.report,
             "attendance": activity.attendance,
             "attendance_note": activity.attendance_note,
+            **kinds.details_initial(activity),
         }
 
     def get_context_data(self, **kwargs):
@@ -271,7 +275,12 @@ class ActivityReportView(ActivityStepFormView):
 
     def run(self, form):
         activity = actions.activity_report(
-            activity=self.get_activity(), by=self.request.user, **form.cleaned_data
+            activity=self.get_activity(),
+            by=self.request.user,
+            report=form.cleaned_data["report"],
+            attendance=form.cleaned_data["attendance"],
+            attendance_note=form.cleaned_data["attendance_note"],
+            details=form.details(),
         )
         messages.success(self.request, _("The report is saved and appears in the news feed."))
         return redirect("activities:activity_manage", pk=activity.pk)

@@ -21,6 +21,7 @@ from django.views.generic import FormView, TemplateView
 from activities import actions, calendar
 from activities.forms import SignupForm
 from activities.models import Activity, Signup
+from activities.parts.trees.views import my_trees
 from communities import privacy
 from communities.models import DeletionRequest, ResidentProfile, new_token
 from governance_portal.models import Notification
@@ -161,6 +162,7 @@ class MyPageView(TemplateView):
             notifications=Notification.objects.filter(user=user)[:20],
             unread_count=Notification.objects.filter(user=user).unread().count(),
             feed_url=feed_url,
+            my_trees=my_trees(user),
             **kwargs,
         )
 

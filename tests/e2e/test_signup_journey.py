@@ -26,7 +26,7 @@ def test_resident_finds_tree_adoption_and_signs_up_family(page, live_server, com
     page.get_by_text("筛选与搜索").click()
     page.get_by_label("类型").select_option(label="绿植领养")
     page.get_by_role("button", name="查看活动").click()
-    assert page.get_by_role("link", name="读书会").count() == 0
+    assert page.locator("main").get_by_role("link", name="读书会").count() == 0
     page.get_by_role("link", name="春季绿植领养").click()
 
     page.get_by_label("人数").fill("3")

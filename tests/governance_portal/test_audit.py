@@ -784,3 +784,30 @@ def test_community_staff_see_only_their_communitys_events_in_the_admin(
     shown = list(response.context["cl"].result_list)
     assert mine in shown
     assert other not in shown
+
+
+def test_a_tree_adopted_at_the_desk_leaves_no_names_in_the_log(community_staff, community):
+    from datetime import date
+
+    from activities.parts.trees import actions as tree_actions
+    from communities.permissions import scope_for
+
+    tree = tree_actions.tree_create(
+        by=community_staff,
+        scope=scope_for(community_staff),
+        community=community,
+        name="同心树 9号",
+        species="国槐",
+        planted_on=date(2026, 3, 12),
+    )
+
+    response = client_for(community_staff).post(
+        reverse("activities:tree_adopt", args=[tree.pk]),
+        {"name": "钱小红", "phone": "13566668888", "consent": "on", "tag_name": "钱多多"},
+    )
+
+    assert response.status_code == 302
+    tree.refresh_from_db()
+    assert tree.tag_name == "钱多多"
+    logged = all_logged_text()
+    assert "钱小红" not in logged and "钱多多" not in logged

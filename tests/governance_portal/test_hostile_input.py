@@ -41,7 +41,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from activities.models import ActivityPhoto
+from activities.models import Activity, ActivityPhoto
 from communities.models import CharitableResource
 from tests.activities.factories import ActivityFactory
 from tests.conftest import client_for
@@ -56,7 +56,10 @@ ANON, RESIDENT, STAFF, STREET = "anonymous", "resident", "community_staff", "str
 # A resident who is an approved volunteer (the ``volunteer`` fixture below): only they may ask
 # for past hours to be recorded (补录), so that form is attacked as them.
 VOLUNTEER = "volunteer"
-PERSONAS = (ANON, RESIDENT, VOLUNTEER, STAFF, STREET)
+# The resident who adopts the world's tree (the ``adopter`` fixture below): only they, and staff
+# of the tree's community, may log its care.
+ADOPTER = "adopter"
+PERSONAS = (ANON, RESIDENT, VOLUNTEER, ADOPTER, STAFF, STREET)
 
 # Street staff see an extra ``street`` field on the forms of records that may serve a whole
 # street, so those forms are attacked as both kinds of staff.
@@ -93,6 +96,30 @@ FORM_PAGES: dict[str, tuple[str, ...]] = {
     "activities:activity_partners": (STAFF,),
     "activities:desk_signup": (STAFF,),
     "activities:walk_in": (STAFF,),
+    # Tree adoption, in the order a tree lives: the care log needs the adopter's adoption, marking
+    # the tree lost needs it healthy, and a replaced tree takes no more steps.
+    "activities:tree_create": (STAFF,),
+    "activities:tree_update": (STAFF,),
+    "activities:care_log_create": (ADOPTER, STAFF),
+    "activities:tree_adopt": (STAFF,),
+    "activities:tree_adoption_end": (STAFF,),
+    "activities:tree_mark_lost": (STAFF,),
+    "activities:tree_replace": (STAFF,),
+    # Reading clubs (the club is never archived here: it would take no more members).
+    "activities:club_create": (STAFF,),
+    "activities:club_update": (STAFF,),
+    "activities:club_member_add": (STAFF,),
+    "activities:activity_club": (STAFF,),
+    "activities:book_share_update": (STAFF,),
+    # Fire drills: the report with its groups and follow-up actions (formsets).
+    "activities:drill_report": (STAFF,),
+    # The training base (street staff run it). Trainees are added after the attendance form,
+    # which needs a mark for every active trainee.
+    "activities:programme_create": (STREET,),
+    "activities:programme_update": (STREET,),
+    "activities:instructor_create": (STREET,),
+    "activities:activity_training": (STAFF, STREET),
+    "activities:trainee_create": (STREET,),
     "volunteers:apply": (RESIDENT,),
     "volunteers:backfill": (VOLUNTEER,),
     "volunteers:desk_register": (STAFF,),
@@ -110,6 +137,24 @@ FORM_PAGES: dict[str, tuple[str, ...]] = {
 }
 # activities:activity_partners holds three forms; a hidden ``form`` field says which is sent.
 PARTNER_FORMS = ("registry", "named", "allocation")
+# Pages holding several forms: the hidden field that says which one is sent, and the forms each
+# persona may send there.
+MULTI_FORMS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
+    "activities:activity_partners": ("form", {STAFF: PARTNER_FORMS}),
+    # Attach the reading-club activity to its club (the session), then record a shared book.
+    "activities:activity_club": ("step", {STAFF: ("session", "share")}),
+    # Street staff attach a training activity to a programme (one not attached yet, see
+    # page_url) and change its session; staff who manage the activity record attendance.
+    "activities:activity_training": (
+        "form",
+        {STAFF: ("attendance",), STREET: ("attach", "session", "attendance")},
+    ),
+}
+# Forms shown on another page than the URL they are posted to: (that page, the context key).
+SHOWN_ON = {"activities:care_log_create": ("activities:tree_public", "care_form")}
+# Form pages whose submission also carries formsets (context keys): their management forms and
+# rows are attacked too.
+FORMSETS = {"activities:drill_report": ("groups", "follow_ups")}
 
 # List pages and their filter forms (GET), with the persona who reads them.
 FILTER_PAGES: dict[str, str] = {
@@ -126,7 +171,13 @@ FILTER_PAGES: dict[str, str] = {
     "activities:checkin_desk": STAFF,
     "volunteers:manage_list": STAFF,
     "volunteers:record_queue": STAFF,
+    "activities:tree_manage_list": STAFF,
+    "activities:club_list": ANON,
+    "activities:drill_list": STAFF,  # its community picker
+    "activities:programme_list": STAFF,
 }
+# Lists with a second paginated part, and its page parameter.
+EXTRA_PAGE_PARAMS = {"activities:drill_list": "actions_page"}
 # Registry lists export what they show with ?export=csv|xlsx.
 EXPORTING = {
     "communities:organisation_manage_list",
@@ -342,7 +393,14 @@ def records(world, community, community_staff):
         title="已开始的活动",
         starts_at=timezone.now() - timedelta(hours=1),
     )
-    return {**world, "started_activity": started}
+    unattached = ActivityFactory(
+        community=community,
+        created_by=community_staff,
+        kind=Activity.Kind.TRAINING,
+        title="未排课的培训",
+        starts_at=timezone.now() - timedelta(hours=2),
+    )
+    return {**world, "started_activity": started, "unattached_training": unattached}
 
 
 @pytest.fixture
@@ -361,7 +419,13 @@ def volunteer(community, community_staff):
     return user
 
 
-def page_url(name: str, records: dict, client: Client) -> str:
+@pytest.fixture
+def adopter(world):
+    """The victim resident of the sweep's world, who adopts its tree."""
+    return world["profile"].user
+
+
+def page_url(name: str, records: dict, client: Client, which: str | None = None) -> str:
     if name == "password_reset_confirm":
         # The link from the e-mail; Django moves the token into the session and redirects.
         user = get_user_model().objects.get(pk=records["profile"].user_id)  # last_login counts
@@ -371,7 +435,16 @@ def page_url(name: str, records: dict, client: Client) -> str:
         return response["Location"]
     if name == "activities:activity_report":
         return reverse(name, kwargs={"pk": records["started_activity"].pk})
+    if name == "activities:activity_training" and which == "attach":
+        return reverse(name, kwargs={"pk": records["unattached_training"].pk})
     return sweep.url_for(name, records)
+
+
+def form_url(name: str, records: dict, client: Client, which: str | None = None) -> str:
+    """The page whose GET shows the form that is posted to ``name``."""
+    if name in SHOWN_ON:
+        return page_url(SHOWN_ON[name][0], records, client)
+    return page_url(name, records, client, which)
 
 
 def valid_payload(name: str, records: dict, which: str | None = None) -> dict:
@@ -392,6 +465,43 @@ def valid_payload(name: str, records: dict, which: str | None = None) -> dict:
                 "a-note": "买树苗",
             },
         }[which]
+    if name == "activities:activity_club":
+        return {
+            "session": {
+                "step": "session",
+                "session-club": records["club"].pk,
+                "session-theme": "品读经典",
+            },
+            "share": {
+                "step": "share",
+                "share-title": "《活着》",
+                "share-author": "余华",
+                "share-recommended_by": records["club_member"].pk,
+                "share-reason": "写尽了人生的苦与韧",
+            },
+        }[which]
+    if name == "activities:activity_training":
+        instructor = records["instructor"].pk
+        return {
+            "attach": {
+                "form": "attach",
+                "s-programme": records["programme"].pk,
+                "s-topic": "社区矛盾调解实务",
+                "s-instructors": instructor,
+            },
+            "session": {"form": "session", "s-topic": "议事协商", "s-instructors": instructor},
+            "attendance": {"form": "attendance", f"status_{records['trainee'].pk}": "absent"},
+        }[which]
+    tree = {
+        "compound": records["compound"].pk,
+        "spot": "3号楼西侧",
+        "name": "新绿植",
+        "species": "银杏",
+        "planted_on": str(today - timedelta(days=1)),
+        "planting_activity": records["activity"].pk,
+        "care_every_days": "14",
+    }
+    report, victim = records["drill_report"], records["profile"].user
     payloads = {
         "login": {"username": records["profile"].user.username, "password": PASSWORD},
         "password_change": {"old_password": PASSWORD, **new_password},
@@ -562,6 +672,102 @@ def valid_payload(name: str, records: dict, which: str | None = None) -> dict:
         },
         "volunteers:record_reject": {"reason": "当天没有这项服务"},
         "volunteers:certificate_revoke": {"reason": "记录有误，重新出具"},
+        "activities:tree_create": {
+            "community": community,
+            **tree,
+            "photo": ("tree.jpg", JPEG, "image/jpeg"),
+        },
+        "activities:tree_update": {**tree, "name": "受害绿植（改）"},
+        "activities:care_log_create": {
+            "kind": "water",
+            "note": "浇了水",
+            "photo": ("care.jpg", JPEG, "image/jpeg"),
+        },
+        # The same family again (only the tag changes): the adopter keeps the tree.
+        "activities:tree_adopt": {
+            "name": victim.name,
+            "phone": victim.phone,
+            "consent": "on",
+            "tag_name": "小树苗",
+            "reason": "",
+        },
+        "activities:tree_adoption_end": {"reason": "一家搬走了"},
+        "activities:tree_mark_lost": {"note": "冬天冻死了"},
+        "activities:tree_replace": {**tree, "name": "补种绿植", "note": "冬天冻死了"},
+        "activities:club_create": {
+            "community": community,
+            "name": "新读书会",
+            "description": "每月一起读一本书",
+            "meets": "每月第二个周六上午",
+        },
+        "activities:club_update": {
+            "name": "受害读书会（改）",
+            "description": "每月一起读两本书",
+            "meets": "每月第一个周日下午",
+        },
+        "activities:club_member_add": {"name": "孙读者", "phone": "13400004444", "consent": "on"},
+        "activities:book_share_update": {
+            "title": "《平凡的世界》",
+            "author": "路遥",
+            "recommended_by": records["club_member"].pk,
+            "reason": "写尽了奋斗与尊严",
+        },
+        # The page's groups and actions: the report's row, then the extra (empty) rows.
+        "activities:drill_report": {
+            "report-partner_unit": records["outsideunit"].pk,
+            "report-evacuation_seconds": "2:35",
+            "report-findings": "东侧通道堵塞",
+            "groups-TOTAL_FORMS": "4",
+            "groups-INITIAL_FORMS": "1",
+            "groups-MIN_NUM_FORMS": "0",
+            "groups-MAX_NUM_FORMS": "30",
+            "groups-0-id": report.groups.order_by("pk").first().pk,
+            "groups-0-name": "居民",
+            "groups-0-people": "60",
+            "groups-1-name": "学生",
+            "groups-1-people": "420",
+            "actions-TOTAL_FORMS": "3",
+            "actions-INITIAL_FORMS": "1",
+            "actions-MIN_NUM_FORMS": "0",
+            "actions-MAX_NUM_FORMS": "50",
+            "actions-0-id": report.actions.order_by("pk").first().pk,
+            "actions-0-action": "清理东侧通道",
+            "actions-0-owner": "物业",
+            "actions-0-due_on": str(today + timedelta(days=7)),
+            "actions-0-done": "on",
+            "actions-1-action": "更换灭火器",
+            "actions-1-owner": "社区居委会",
+            "actions-1-due_on": str(today + timedelta(days=14)),
+        },
+        "activities:programme_create": {
+            "street": street,
+            "year": str(today.year),
+            "track": "seedlings",  # the world's programme is this year's Lead Geese
+            "title": "岗位育苗工程",
+            "goal": "培养社区新人",
+            "planned_sessions": "6",
+            "instructors": records["instructor"].pk,
+        },
+        "activities:programme_update": {
+            "year": str(today.year),
+            "track": "lead_geese",
+            "title": "头雁领航工程（改）",
+            "goal": "培养带头人",
+            "planned_sessions": "8",
+            "instructors": records["instructor"].pk,
+        },
+        "activities:instructor_create": {
+            "street": street,
+            "social_worker": records["socialworker"].pk,
+            "name": "新讲师",
+            "title": "心理学老师",
+            "organisation": "平城大学",
+        },
+        "activities:trainee_create": {
+            "category": "other",
+            "name": "新学员",
+            "community": community,
+        },
     }
     payloads["volunteers:team_update"] = payloads["volunteers:team_create"]
     payloads["volunteers:role_update"] = payloads["volunteers:activity_roles"]
@@ -576,8 +782,8 @@ def valid_payload(name: str, records: dict, which: str | None = None) -> dict:
 def form_cases() -> Iterator[tuple[str, str, str | None]]:
     for name, personas in FORM_PAGES.items():
         for persona in personas:
-            if name == "activities:activity_partners":
-                for which in PARTNER_FORMS:
+            if name in MULTI_FORMS:
+                for which in MULTI_FORMS[name][1][persona]:
                     yield name, persona, which
             else:
                 yield name, persona, None
@@ -590,9 +796,28 @@ def user_for(persona: str, request):
     return get_user_model().objects.get(pk=request.getfixturevalue(persona).pk)
 
 
-def form_on(response, which: str | None) -> forms.Form:
+def forms_on(response, name: str, which: str | None) -> list[forms.BaseForm]:
+    """The form a submission to ``name`` fills, with its formsets' management forms and rows."""
     context = response.context
-    return context["forms"][which] if which else context["form"]
+    if name in SHOWN_ON:
+        return [context[SHOWN_ON[name][1]]]
+    if name == "activities:activity_club":
+        return [context[f"{which}_form"]]
+    found = [context["forms"][which] if which else context["form"]]
+    for key in FORMSETS.get(name, ()):
+        formset = context[key]
+        found += [formset.management_form, *formset.forms]
+    return found
+
+
+def fields_of(found: list[forms.BaseForm]) -> dict[str, forms.Field]:
+    """Every field of the forms, by the name it is posted under."""
+    return {form.add_prefix(name): field for form in found for name, field in form.fields.items()}
+
+
+def errors_of(found: list[forms.BaseForm]) -> set[str]:
+    """The posted names of the fields with errors (``<prefix>-__all__`` for the whole form)."""
+    return {form.add_prefix(name) for form in found for name in form.errors}
 
 
 def to_post(payload: dict) -> dict:
@@ -707,13 +932,23 @@ def test_every_form_page_is_listed(records, request):
     def has_form(context) -> bool:
         return isinstance(context.get("form"), forms.BaseForm) or "forms" in context
 
-    assert pages_where(has_form, records, request, post_only=True) == set(FORM_PAGES)
+    assert pages_where(has_form, records, request, post_only=True) == set(FORM_PAGES) - set(
+        SHOWN_ON
+    )
+    # A form shown on another page is there for each persona who posts it, and its own URL
+    # takes the POST.
+    for name, (shown_on, key) in SHOWN_ON.items():
+        assert hasattr(dict(sweep.named_urls())[name].callback.view_class, "post"), name
+        for persona in FORM_PAGES[name]:
+            client = client_for(user_for(persona, request))
+            response = client.get(page_url(shown_on, records, client))
+            assert isinstance(response.context.get(key), forms.BaseForm), (name, persona)
 
 
 def test_every_list_with_filters_is_listed(records, request):
     def has_filters(context) -> bool:
-        return isinstance(context.get("filter"), FilterSet) or isinstance(
-            context.get("search"), forms.BaseForm
+        return isinstance(context.get("filter"), FilterSet) or any(
+            isinstance(context.get(key), forms.BaseForm) for key in ("search", "pick")
         )
 
     assert pages_where(has_filters, records, request) == set(FILTER_PAGES)
@@ -727,17 +962,15 @@ def test_hostile_input_never_breaks_a_form(name, persona, which, data, records, 
     valid = valid_payload(name, records, which)
     with rolled_back():
         client = client_for(user)
-        url = page_url(name, records, client)
-        form = form_on(client.get(url), which)
+        url = page_url(name, records, client, which)
+        found = forms_on(client.get(form_url(name, records, client, which)), name, which)
         drawn = {
-            form.add_prefix(field_name): data.draw(
-                value_strategy(field, valid.get(form.add_prefix(field_name))),
-                label=form.add_prefix(field_name),
-            )
-            for field_name, field in form.fields.items()
+            key: data.draw(value_strategy(field, valid.get(key)), label=key)
+            for key, field in fields_of(found).items()
         }
         if which:
-            drawn["form"] = data.draw(st.one_of(st.just(which), HOSTILE_TEXT), label="form")
+            selector = MULTI_FORMS[name][0]
+            drawn[selector] = data.draw(st.one_of(st.just(which), HOSTILE_TEXT), label=selector)
         payload = {key: value for key, value in drawn.items() if value is not OMIT}
 
         response = client.post(url, to_post(payload))
@@ -753,20 +986,18 @@ def test_nul_never_reaches_the_database(name, persona, which, records, request):
     user = user_for(persona, request)
     valid = valid_payload(name, records, which)
     client = client_for(user)
-    form = form_on(client.get(page_url(name, records, client)), which)
+    found = forms_on(client.get(form_url(name, records, client, which)), name, which)
     # A ticked box is "on" whatever the text, and a file's name is never kept.
     spoilable = {
-        field_name: field
-        for field_name, field in form.fields.items()
-        if form.add_prefix(field_name) in valid
-        and not isinstance(field, (forms.BooleanField, forms.FileField))
+        key: field
+        for key, field in fields_of(found).items()
+        if key in valid and not isinstance(field, (forms.BooleanField, forms.FileField))
     }
     assert spoilable
-    for field_name, field in spoilable.items():
-        key = form.add_prefix(field_name)
+    for key, field in spoilable.items():
         with rolled_back():
             client = client_for(user)
-            url = page_url(name, records, client)
+            url = page_url(name, records, client, which)
             payload = {**to_post(valid), key: f"{valid[key]}\x00"}
 
             response = client.post(url, payload)
@@ -775,7 +1006,7 @@ def test_nul_never_reaches_the_database(name, persona, which, records, request):
             assert_no_nul_stored()
             if isinstance(field, forms.CharField):
                 assert response.status_code == 200, (key, response.status_code)
-                assert field_name in form_on(response, which).errors, key
+                assert key in errors_of(forms_on(response, name, which)), key
 
 
 @pytest.mark.parametrize("name", sorted(FILTER_PAGES))
@@ -785,7 +1016,10 @@ def test_hostile_filters_never_break_a_list(name, data, records, request):
     client = client_for(user_for(FILTER_PAGES[name], request))
     url = page_url(name, records, client)
     context = client.get(url).context
-    form = context["filter"].form if "filter" in context else context["search"]
+    if "filter" in context:
+        form = context["filter"].form
+    else:
+        form = context["search"] if "search" in context else context["pick"]
     params = {}
     for field_name, field in form.fields.items():
         value = data.draw(value_strategy(field, None), label=field_name)
@@ -794,6 +1028,11 @@ def test_hostile_filters_never_break_a_list(name, data, records, request):
     page = data.draw(st.one_of(st.just(OMIT), HOSTILE_IDS, HOSTILE_TEXT), label="page")
     if page is not OMIT:
         params["page"] = page
+    if name in EXTRA_PAGE_PARAMS:
+        key = EXTRA_PAGE_PARAMS[name]
+        value = data.draw(st.one_of(st.just(OMIT), HOSTILE_IDS, HOSTILE_TEXT), label=key)
+        if value is not OMIT:
+            params[key] = value
     if name in EXPORTING:
         export = data.draw(st.sampled_from((OMIT, "csv", "xlsx")), label="export")
         if export is not OMIT:
@@ -843,6 +1082,7 @@ def test_a_very_long_outside_unit_search_is_not_a_server_error(q, records, commu
 UPLOAD_FIELDS = {
     "activities:photo_upload": "photo",
     "communities:resource_create": "evidence_photo",
+    "activities:tree_update": "photo",
 }
 
 
@@ -908,30 +1148,30 @@ def test_markup_saved_through_every_form_is_shown_escaped_everywhere(records, re
     for name, persona, which in form_cases():
         user = user_for(persona, request)
         client = client_for(user)
-        form = form_on(client.get(page_url(name, records, client)), which)
+        found = forms_on(client.get(form_url(name, records, client, which)), name, which)
         valid = valid_payload(name, records, which)
         payload = dict(valid)
-        for field_name, field in form.fields.items():
-            key = form.add_prefix(field_name)
+        for key, field in fields_of(found).items():
             # Numbered: names must be unique among their neighbours.
             markup = f"{(SCRIPT, IMG)[marked % 2]}{marked}"
             free_text = type(field) is forms.CharField and "password" not in key
             if free_text and key in valid and len(markup) <= (field.max_length or len(markup)):
                 payload[key] = markup
                 marked += 1
-        response = client.post(page_url(name, records, client), to_post(payload))
+        url = page_url(name, records, client, which)
+        response = client.post(url, to_post(payload))
         refused = set()
         if response.status_code == 200:
-            refused = {form.add_prefix(field) for field in form_on(response, which).errors}
+            refused = errors_of(forms_on(response, name, which))
         if refused:
             # Put the valid value back where the form refuses markup (mobile numbers).
             payload = {key: valid[key] if key in refused else v for key, v in payload.items()}
-            response = client.post(page_url(name, records, client), to_post(payload))
+            response = client.post(url, to_post(payload))
 
         assert_handled(response, client)
         # A reveal shows the number on the page itself; everything else redirects when saved.
         assert response.status_code == (200 if name == "communities:phone_reveal" else 302)
-        assert not (response.context and form_on(response, which).errors), name
+        assert not (response.context and errors_of(forms_on(response, name, which))), name
 
     shown_escaped = 0
     for name, _pattern in sweep.named_urls():

@@ -80,6 +80,12 @@ NOT_PERSONAL = {
     # Volunteer teams and roles on activities are named after what they do, not after people.
     ("volunteers.VolunteerTeam", "name"),
     ("volunteers.VolunteerRole", "name"),
+    # Kind-specific parts: named after things, not people.
+    ("activities.ReadingClub", "name"),
+    ("activities.DrillGroup", "name"),  # "学生", "教师": a group, not a person
+    ("activities.Tree", "name"),  # "同心树 1号"
+    # Photos of a tree, taken by staff when it was planted.
+    ("activities.Tree", "photo"),
     # A display choice (full name or surname in the ranking); it holds no value of its own.
     ("volunteers.Volunteer", "full_name_in_ranking"),
 }

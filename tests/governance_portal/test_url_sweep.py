@@ -12,7 +12,32 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from activities import actions
-from activities.models import Activity, ActivityPartner, ActivityPhoto, Signup
+from activities.models import (
+    Activity,
+    ActivityPartner,
+    ActivityPhoto,
+    BookShare,
+    CareLog,
+    ClubMember,
+    ClubSession,
+    DrillAction,
+    DrillGroup,
+    DrillReport,
+    Instructor,
+    ReadingClub,
+    Signup,
+    Trainee,
+    TrainingAttendance,
+    TrainingProgramme,
+    TrainingScore,
+    TrainingSession,
+    Tree,
+    TreeAdoption,
+)
+from activities.parts.clubs import actions as club_actions
+from activities.parts.drills import actions as drill_actions
+from activities.parts.training import actions as training_actions
+from activities.parts.trees import actions as tree_actions
 from communities.models import (
     CharitableResource,
     Community,
@@ -27,6 +52,7 @@ from communities.models import (
     Street,
     User,
 )
+from communities.permissions import scope_for
 from tests.activities.factories import ActivityFactory
 from tests.conftest import client_for
 from tests.factories import CompoundFactory, ResidentProfileFactory
@@ -43,6 +69,9 @@ from volunteers.models import (
 
 PUBLIC, LOGIN, RESIDENT, OWNER = "public", "login", "resident", "owner"
 COMMUNITY_STAFF, STREET_STAFF = "community", "street"
+# A tree's care log: POSTed by the tree's current adopter (the victim resident, not a persona) or
+# by staff whose scope covers the tree's community; a GET only redirects to the public tree page.
+ADOPTER_OR_STAFF = "adopter_or_staff"
 
 ACCESS = {
     "home": PUBLIC,
@@ -161,6 +190,48 @@ ACCESS = {
     "volunteers:role_check_out": COMMUNITY_STAFF,
     "volunteers:role_staff_cancel": COMMUNITY_STAFF,
     "volunteers:star_policy": STREET_STAFF,  # the pk is a street
+    # Tree adoption (activities/parts/trees)
+    "activities:tree_public": PUBLIC,  # the page a name tag's QR code opens
+    "activities:tree_qr": PUBLIC,
+    "activities:care_log_create": ADOPTER_OR_STAFF,
+    "activities:tree_manage_list": COMMUNITY_STAFF,
+    "activities:tree_create": COMMUNITY_STAFF,
+    "activities:tree_labels": COMMUNITY_STAFF,
+    "activities:tree_manage": COMMUNITY_STAFF,
+    "activities:tree_update": COMMUNITY_STAFF,
+    "activities:tree_adopt": COMMUNITY_STAFF,
+    "activities:tree_adoption_end": COMMUNITY_STAFF,
+    "activities:tree_mark_lost": COMMUNITY_STAFF,
+    "activities:tree_replace": COMMUNITY_STAFF,
+    "activities:activity_trees": COMMUNITY_STAFF,
+    # Reading clubs (activities/parts/clubs)
+    "activities:club_list": PUBLIC,
+    "activities:club_detail": PUBLIC,
+    "activities:club_join": RESIDENT,  # a resident of the club's community
+    "activities:club_leave": RESIDENT,  # a current member
+    "activities:club_manage_list": COMMUNITY_STAFF,
+    "activities:club_create": COMMUNITY_STAFF,
+    "activities:club_manage": COMMUNITY_STAFF,
+    "activities:club_update": COMMUNITY_STAFF,
+    "activities:club_member_add": COMMUNITY_STAFF,
+    "activities:club_member_leave": COMMUNITY_STAFF,
+    "activities:activity_club": COMMUNITY_STAFF,
+    "activities:book_share_update": COMMUNITY_STAFF,
+    "activities:book_share_remove": COMMUNITY_STAFF,
+    # Fire drills (activities/parts/drills)
+    "activities:drill_list": COMMUNITY_STAFF,
+    "activities:drill_report": COMMUNITY_STAFF,
+    "activities:drill_action_done": COMMUNITY_STAFF,
+    # The training base (activities/parts/training): street staff run it; community staff read
+    # their street's programmes and record attendance for the sessions they manage.
+    "activities:programme_list": COMMUNITY_STAFF,
+    "activities:programme_detail": COMMUNITY_STAFF,  # street-wide: see STREET_WIDE_PAGES
+    "activities:programme_create": STREET_STAFF,
+    "activities:programme_update": STREET_STAFF,
+    "activities:instructor_create": STREET_STAFF,
+    "activities:trainee_create": STREET_STAFF,
+    "activities:trainee_withdraw": STREET_STAFF,
+    "activities:activity_training": COMMUNITY_STAFF,
 }
 
 
@@ -181,7 +252,7 @@ def test_every_url_is_classified():
 
 
 @pytest.fixture
-def world(community, other_community, street, community_staff):
+def world(community, other_community, street, community_staff, street_staff):
     """Records of ``community`` (the victim) that outsiders try to reach."""
     compound = CompoundFactory(community=community)
     activity = ActivityFactory(community=community, created_by=community_staff)
@@ -251,6 +322,10 @@ def world(community, other_community, street, community_staff):
     record = volunteer_actions.backfill_request(volunteer=volunteer, by=victim.user, **backfill)
     return {
         **forces,
+        **_tree_world(community, compound, activity, victim.user, community_staff),
+        **_club_world(community, victim.user, community_staff),
+        **_drill_world(community, forces["outsideunit"], community_staff),
+        **_training_world(community, street, street_staff),
         "partner": partner,
         "allocation": allocation,
         "community": community,
@@ -269,6 +344,141 @@ def world(community, other_community, street, community_staff):
     }
 
 
+def _tree_world(community, compound, planting, adopter, staff) -> dict:
+    """A tree planted at the (tree adoption) activity, adopted by the victim, with a care log."""
+    tree = tree_actions.tree_create(
+        by=staff,
+        scope=scope_for(staff),
+        community=community,
+        compound=compound,
+        planting_activity=planting,
+        name="受害绿植",
+        species="银杏",
+        spot="3号楼东侧草坪",
+        planted_on=timezone.localdate() - timedelta(days=2),
+        care_every_days=14,
+    )
+    tree_actions.tree_adopt(tree=tree, adopter=adopter, tag_name="小树苗", by=staff)
+    tree.refresh_from_db()
+    care_log = tree_actions.care_log_add(tree=tree, by=adopter, kind="water", note="浇了水")
+    return {"tree": tree, "care_log": care_log}
+
+
+def _club_world(community, member_user, staff) -> dict:
+    """A reading club with the victim as a member, one session and one shared book."""
+    club = club_actions.club_create(
+        community=community, name="受害读书会", description="每月一本书", meets="周六上午", by=staff
+    )
+    member = club_actions.club_join(club=club, resident=member_user)
+    reading = ActivityFactory(
+        community=community,
+        created_by=staff,
+        kind=Activity.Kind.READING_CLUB,
+        title="受害读书分享会",
+        starts_at=timezone.now() - timedelta(days=1),
+    )
+    session = club_actions.club_session_attach(
+        activity=reading, club=club, theme="品读经典", by=staff
+    )
+    book_share = club_actions.book_share_add(
+        session=session,
+        title="《平凡的世界》",
+        author="路遥",
+        recommended_by=member,
+        reason="写尽了奋斗",
+        by=staff,
+    )
+    return {
+        "club": club,
+        "club_member": member,
+        "reading_activity": reading,
+        "club_session": session,
+        "book_share": book_share,
+    }
+
+
+def _drill_world(community, partner_unit, staff) -> dict:
+    """A fire drill that was held, with its report: one group of participants, one follow-up."""
+    drill = ActivityFactory(
+        community=community,
+        created_by=staff,
+        kind=Activity.Kind.FIRE_DRILL,
+        title="受害消防演练",
+        starts_at=timezone.now() - timedelta(days=1),
+    )
+    report = drill_actions.drill_report_save(
+        activity=drill,
+        by=staff,
+        partner_unit=partner_unit,
+        evacuation_seconds=155,
+        findings="东侧通道堵塞",
+        groups=[{"name": "居民", "people": 60}],
+        actions=[
+            {
+                "pk": None,
+                "action": "清理东侧通道",
+                "owner": "物业",
+                "due_on": timezone.localdate() + timedelta(days=7),
+                "done": False,
+            }
+        ],
+    )
+    return {"drill": drill, "drill_report": report, "drill_action": report.actions.get()}
+
+
+def _training_world(community, street, street_staff) -> dict:
+    """A programme of the street with an instructor, a trainee of ``community`` and a held
+    session on a training activity of ``community``."""
+    instructor = training_actions.instructor_create(
+        street=street,
+        name="受害讲师",
+        title="专业社工老师",
+        organisation="平城社工站",
+        by=street_staff,
+    )
+    programme = training_actions.programme_create(
+        street=street,
+        year=timezone.localdate().year,
+        track=TrainingProgramme.Track.LEAD_GEESE,
+        title="头雁领航工程",
+        planned_sessions=4,
+        goal="培养带头人",
+        instructors=[instructor],
+        by=street_staff,
+    )
+    trainee = training_actions.trainee_create(
+        programme=programme,
+        category=Trainee.Category.OTHER,
+        name="受训学员",
+        community=community,
+        by=street_staff,
+    )
+    training = ActivityFactory(
+        community=community,
+        created_by=street_staff,
+        kind=Activity.Kind.TRAINING,
+        title="受害治理培训",
+        starts_at=timezone.now() - timedelta(days=1),
+    )
+    session = training_actions.session_attach(
+        activity=training,
+        programme=programme,
+        topic="矛盾调解实务",
+        instructors=[instructor],
+        by=street_staff,
+    )
+    training_actions.attendance_record(
+        session=session, marks={trainee: TrainingAttendance.Status.PRESENT}, by=street_staff
+    )
+    return {
+        "instructor": instructor,
+        "programme": programme,
+        "trainee": trainee,
+        "training_activity": training,
+        "training_session": session,
+    }
+
+
 OWN_DATA_PAGES = {"activities:my_data"}
 
 SIGNUP_URLS = {
@@ -280,6 +490,12 @@ SIGNUP_URLS = {
 # Pages that list every community (public directory data, as on the registration page): the
 # victim community's name is on them for everyone, so the leak check cannot look for it there.
 ALL_COMMUNITIES_PAGES = {"volunteers:apply"}
+
+# Pages of a street-wide record (a training programme of the street): staff of every community
+# of that street may read them, so the sibling community's staff get them too, and the victim
+# community's name (its trainees, its sessions) is on them for those staff. Another street's
+# staff still get a 404, and the leak check still runs for them.
+STREET_WIDE_PAGES = {"activities:programme_detail"}
 
 VOLUNTEER_SIGNUP_URLS = {
     "volunteers:role_cancel",
@@ -305,6 +521,35 @@ VOLUNTEER_OBJECTS = {
     "volunteers:certificate_revoke": "certificate",
     "volunteers:star_policy": "street",
 }
+# Which world record each kind-specific part's URL names by its pk.
+PART_OBJECTS = {
+    "activities:tree_manage": "tree",
+    "activities:tree_update": "tree",
+    "activities:tree_adopt": "tree",
+    "activities:tree_adoption_end": "tree",
+    "activities:tree_mark_lost": "tree",
+    "activities:tree_replace": "tree",
+    "activities:activity_trees": "activity",  # the tree adoption activity the tree was planted at
+    "activities:club_detail": "club",
+    "activities:club_join": "club",
+    "activities:club_leave": "club",
+    "activities:club_manage": "club",
+    "activities:club_update": "club",
+    "activities:club_member_add": "club",
+    "activities:club_member_leave": "club_member",
+    "activities:activity_club": "reading_activity",
+    "activities:book_share_update": "book_share",
+    "activities:book_share_remove": "book_share",
+    "activities:drill_report": "drill",
+    "activities:drill_action_done": "drill_action",
+    "activities:programme_detail": "programme",
+    "activities:programme_update": "programme",
+    "activities:trainee_create": "programme",
+    "activities:trainee_withdraw": "trainee",
+    "activities:activity_training": "training_activity",
+}
+# Tree pages reached from the QR code on the name tag: named by the tag's code.
+TREE_TAG_URLS = {"activities:tree_public", "activities:tree_qr", "activities:care_log_create"}
 
 
 def url_for(name: str, world) -> str:
@@ -341,6 +586,10 @@ def url_for(name: str, world) -> str:
         return reverse(name, kwargs={"pk": world["role_signup"].pk})
     if name in VOLUNTEER_OBJECTS:
         return reverse(name, kwargs={"pk": world[VOLUNTEER_OBJECTS[name]].pk})
+    if name in PART_OBJECTS:
+        return reverse(name, kwargs={"pk": world[PART_OBJECTS[name]].pk})
+    if name in TREE_TAG_URLS:
+        return reverse(name, kwargs={"tag_code": world["tree"].tag_code})
     for key in ("organisation", "socialworker", "resource", "outsideunit"):
         if name.startswith(f"communities:{key}_"):
             return reverse(name, kwargs={"pk": world[key].pk})
@@ -376,6 +625,26 @@ def snapshot():
         list(ServiceRecord.objects.values_list("pk", "status", "hours")),
         list(Certificate.objects.values_list("pk", "revoked_at")),
         StarPolicy.objects.count(),
+        list(
+            Tree.objects.values_list(
+                "pk", "name", "status", "adopter", "tag_name", "last_cared_at", "replaced_by"
+            )
+        ),
+        list(TreeAdoption.objects.values_list("pk", "adopter", "ended_at")),
+        list(CareLog.objects.values_list("pk", "kind", "note")),
+        list(ReadingClub.objects.values_list("pk", "name", "archived")),
+        list(ClubMember.objects.values_list("pk", "resident", "left_at")),
+        list(ClubSession.objects.values_list("pk", "club", "theme")),
+        list(BookShare.objects.values_list("pk", "title", "recommended_by")),
+        list(DrillReport.objects.values_list("pk", "evacuation_seconds", "findings")),
+        list(DrillGroup.objects.values_list("pk", "name", "people")),
+        list(DrillAction.objects.values_list("pk", "action", "done")),
+        list(TrainingProgramme.objects.values_list("pk", "title", "year", "planned_sessions")),
+        list(Instructor.objects.values_list("pk", "name", "title")),
+        list(Trainee.objects.values_list("pk", "name", "withdrawn")),
+        list(TrainingSession.objects.values_list("pk", "topic")),
+        list(TrainingAttendance.objects.values_list("pk", "trainee", "status")),
+        list(TrainingScore.objects.values_list("pk", "score")),
     )
 
 
@@ -407,15 +676,17 @@ def test_url_sweep(name, persona, request, world):
     names_an_object = bool(dict(named_urls())[name].pattern.converters)
     victims_staff = {"community_staff", "street_staff"}
     any_staff = victims_staff | {"other_community_staff", "sibling_community_staff"}
+    street_wide = name in STREET_WIDE_PAGES and persona == "sibling_community_staff"
     allowed = (
         access == PUBLIC
         or (access == LOGIN and user is not None)
         or (access == RESIDENT and persona == "resident")
         or (
             access == COMMUNITY_STAFF
-            and persona in (victims_staff if names_an_object else any_staff)
+            and (persona in (victims_staff if names_an_object else any_staff) or street_wide)
         )
         or (access == STREET_STAFF and persona == "street_staff")
+        or (access == ADOPTER_OR_STAFF and persona in victims_staff)
     )
 
     before_get = snapshot()
@@ -426,12 +697,16 @@ def test_url_sweep(name, persona, request, world):
         page = get.content.decode()
         # A resident's own-data page shows their own community (the victim's, by fixture).
         own_data = persona == "resident" and name in OWN_DATA_PAGES
-        if not own_data and name not in ALL_COMMUNITIES_PAGES:
+        if not own_data and name not in ALL_COMMUNITIES_PAGES and not street_wide:
             assert world["community"].name not in page
         assert world["compound"].name not in page and "受害居民" not in page
     if not allowed:
         if user is None:
             assert get.status_code == 302 and reverse("login") in get["Location"]
+        elif access == ADOPTER_OR_STAFF:
+            # Only the public tree page, which anyone may open: the care form is refused below.
+            assert get.status_code == 302
+            assert get["Location"] == world["tree"].get_absolute_url()
         else:
             assert get.status_code in {403, 404, 405}
 
@@ -443,11 +718,73 @@ def test_url_sweep(name, persona, request, world):
         assert snapshot() == before
 
 
-@pytest.mark.parametrize("name", ["communities:community_manage", "communities:resident_list"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "communities:community_manage",
+        "communities:resident_list",
+        "activities:tree_manage",
+        "activities:tree_update",
+        "activities:tree_adopt",
+        "activities:tree_adoption_end",
+        "activities:tree_mark_lost",
+        "activities:tree_replace",
+        "activities:activity_trees",
+        "activities:club_manage",
+        "activities:club_update",
+        "activities:club_member_add",
+        "activities:activity_club",
+        "activities:book_share_update",
+        "activities:drill_report",
+        "activities:programme_detail",
+        "activities:activity_training",
+    ],
+)
 def test_outsider_staff_get_404_for_another_communitys_page(name, world, other_community_staff):
     response = client_for(other_community_staff).get(url_for(name, world))
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", ["activities:club_member_leave", "activities:drill_action_done"])
+def test_outsider_staff_get_404_when_posting_to_another_communitys_record(
+    name, world, other_community_staff, sibling_community_staff
+):
+    before = snapshot()
+    for outsider in (other_community_staff, sibling_community_staff):
+        assert client_for(outsider).post(url_for(name, world)).status_code == 404
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", sorted(STREET_WIDE_PAGES))
+def test_street_wide_pages_are_for_the_streets_staff_only(
+    name, world, sibling_community_staff, other_community_staff, resident
+):
+    assert client_for(sibling_community_staff).get(url_for(name, world)).status_code == 200
+    assert client_for(other_community_staff).get(url_for(name, world)).status_code == 404
+    assert client_for(resident).get(url_for(name, world)).status_code == 403
+
+
+def test_another_resident_cannot_log_care_for_the_victims_tree(world, resident):
+    before = snapshot()
+
+    response = client_for(resident).post(
+        url_for("activities:care_log_create", world), {"kind": "water", "note": "不是我的树"}
+    )
+
+    assert response.status_code == 403
+    assert snapshot() == before
+
+
+def test_the_adopter_logs_care_for_their_tree(world):
+    logs = CareLog.objects.count()
+
+    response = client_for(world["profile"].user).post(
+        url_for("activities:care_log_create", world), {"kind": "water", "note": "又浇了水"}
+    )
+
+    assert response.status_code == 302
+    assert CareLog.objects.count() == logs + 1
 
 
 def test_outsider_cannot_edit_another_communitys_compound(world, other_community_staff):

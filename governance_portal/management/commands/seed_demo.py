@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from activities.demo import seed_activities
+from activities.demo_parts import seed_activity_parts
 from communities.demo import seed_places, seed_users
 from communities.demo_forces import seed_forces
 from volunteers.demo import seed_volunteers
@@ -31,5 +32,6 @@ class Command(BaseCommand):
             seed_users()
             seed_forces()
             seed_activities()
+            seed_activity_parts()
             seed_volunteers()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
