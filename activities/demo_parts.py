@@ -266,27 +266,7 @@ def seed_training() -> None:
         for track, title, goal, planned in PROGRAMMES
     }
     lead = programmes[TrainingProgramme.Track.LEAD_GEESE]
-    trainees = []
-    for post in (
-        StaffAssignment.objects.active()
-        .filter(community__street=street)
-        .select_related("user", "community")
-    ):
-        trainees.append(
-            training_actions.trainee_create(
-                programme=lead,
-                category="committee",
-                staff_user=post.user,
-                community=post.community,
-                by=staff,
-            )
-        )
-    for worker in SocialWorker.objects.filter(street=street).exclude(name="高慧"):
-        trainees.append(
-            training_actions.trainee_create(
-                programme=lead, category="social_worker", social_worker=worker, by=staff
-            )
-        )
+    trainees = _enrol_cadres_and_social_workers(lead, street, staff)
     organisation = SocialOrganisation.objects.filter(street=street).first()
     if organisation is not None:
         trainees.append(
@@ -323,31 +303,35 @@ def seed_training() -> None:
     _seed_contest(programmes[TrainingProgramme.Track.SKILLS_CONTEST], street, staff, teachers)
 
 
+def _enrol_cadres_and_social_workers(programme, street, staff) -> list:
+    """The street's community cadres (两委, from their staff posts) and its social workers
+    (the instructor 高慧 aside) as trainees of ``programme``."""
+    trainees = [
+        training_actions.trainee_create(
+            programme=programme,
+            category="committee",
+            staff_user=post.user,
+            community=post.community,
+            by=staff,
+        )
+        for post in StaffAssignment.objects.active()
+        .filter(community__street=street)
+        .select_related("user", "community")
+    ]
+    trainees += [
+        training_actions.trainee_create(
+            programme=programme, category="social_worker", social_worker=worker, by=staff
+        )
+        for worker in SocialWorker.objects.filter(street=street).exclude(name="高慧")
+    ]
+    return trainees
+
+
 def _seed_contest(programme, street, staff, teachers) -> None:
     contest = Activity.objects.filter(title="技能比武工程 · 首轮业务技能比武").first()
     if contest is None:
         return
-    contestants = []
-    for post in (
-        StaffAssignment.objects.active()
-        .filter(community__street=street)
-        .select_related("user", "community")
-    ):
-        contestants.append(
-            training_actions.trainee_create(
-                programme=programme,
-                category="committee",
-                staff_user=post.user,
-                community=post.community,
-                by=staff,
-            )
-        )
-    for worker in SocialWorker.objects.filter(street=street).exclude(name="高慧"):
-        contestants.append(
-            training_actions.trainee_create(
-                programme=programme, category="social_worker", social_worker=worker, by=staff
-            )
-        )
+    contestants = _enrol_cadres_and_social_workers(programme, street, staff)
     session = training_actions.session_attach(
         activity=contest,
         programme=programme,
