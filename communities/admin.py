@@ -19,6 +19,7 @@ from communities.models import (
     SocialOrganisation,
     SocialWorker,
     SocialWorkRecord,
+    SpecialGroup,
     StaffAssignment,
     Street,
     User,
@@ -227,6 +228,28 @@ class ConsentAdmin(ScopedModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username", "user__name"]
     readonly_fields = ["user", "notice", "version", "given_at"]
+
+
+@admin.register(SpecialGroup)
+class SpecialGroupAdmin(ScopedModelAdmin):
+    """Looked up here; recorded and revoked on the staff pages, which check the scope."""
+
+    scope_path = "resident__resident_profile__community"
+    list_display = ["resident", "group", "verified_by", "verified_at", "revoked_at"]
+    list_filter = ["group"]
+    list_select_related = ["resident", "verified_by"]
+    search_fields = ["resident__name"]
+    readonly_fields = [
+        "resident",
+        "group",
+        "verified_by",
+        "verified_at",
+        "proof_seen",
+        "revoked_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(DeletionRequest)

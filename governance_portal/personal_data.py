@@ -276,6 +276,87 @@ REGISTRY: tuple[PersonalField, ...] = (
         PUBLIC_RECORD,
         shown_as_is,
     ),
+    # --- the service station (services.privacy) ------------------------------------------
+    PersonalField(
+        "communities.SpecialGroup",
+        "group",
+        "That the resident is 80 or over, has a disability…: who may book free home visits and "
+        "special prices (敏感个人信息 for disability, PIPL art. 28). Seen by the resident and "
+        "the staff who verify it; the proof itself is never stored.",
+        ACCOUNT,
+        None,
+    ),
+    PersonalField(
+        "services.Booking",
+        "resident",
+        "Who booked a service: the provider's day list, 我的预约.",
+        ACCOUNT,
+        None,
+    ),
+    PersonalField(
+        "services.Booking",
+        "address",
+        "Where the provider goes for a home visit; cleared when the account is anonymised.",
+        ACCOUNT,
+        None,
+    ),
+    PersonalField(
+        "services.Reservation",
+        "resident",
+        "Who reserved farm produce, for the pickup.",
+        ACCOUNT,
+        None,
+    ),
+    PersonalField(
+        "services.JobSeeker",
+        "name",
+        "A job seeker's name: staff match and refer them; shared with an employer only with "
+        "their consent.",
+        ACCOUNT,
+        mask_name,
+    ),
+    PersonalField(
+        "services.JobSeeker",
+        "phone",
+        "A job seeker's mobile number: masked everywhere except to the staff who refer them.",
+        ACCOUNT,
+        mask_phone,
+    ),
+    PersonalField(
+        "services.JobSeeker",
+        "age_band",
+        "An age band (not a birth date), to match postings.",
+        ACCOUNT,
+        None,
+    ),
+    PersonalField(
+        "services.JobSeeker",
+        "skills",
+        "What the job seeker can do, in their words.",
+        ACCOUNT,
+        None,
+    ),
+    PersonalField(
+        "services.ServiceProvider",
+        "contact_name",
+        "Contact person of a provider at the station, for staff.",
+        CONTACT,
+        mask_name,
+    ),
+    PersonalField(
+        "services.ServiceProvider",
+        "contact_phone",
+        "The provider contact's mobile number, for staff.",
+        CONTACT,
+        mask_phone,
+    ),
+    PersonalField(
+        "services.JobPosting",
+        "contact_name",
+        "The employer's contact person, published with the posting on purpose.",
+        PUBLIC_RECORD,
+        shown_as_is,
+    ),
     # --- sign-ups: family details, cleared after the activity's retention ------------------
     PersonalField(
         "activities.Signup",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("communities.urls")),
     path("", include("activities.urls")),
     path("", include("volunteers.urls")),
+    path("", include("services.urls")),
     path("admin/", admin.site.urls),
 ]
 

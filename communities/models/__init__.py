@@ -14,6 +14,7 @@ from communities.models.people import (
     Consent,
     DeletionRequest,
     ResidentProfile,
+    SpecialGroup,
     StaffAssignment,
     User,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "DeletionRequest",
     "District",
     "ResidentProfile",
+    "SpecialGroup",
     "StaffAssignment",
     "Street",
     "User",

@@ -156,6 +156,57 @@ class ResidentProfile(models.Model):
         return str(self.user)
 
 
+class SpecialGroupQuerySet(models.QuerySet):
+    def current(self) -> SpecialGroupQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class SpecialGroup(models.Model):
+    """A resident belongs to a group that services treat specially (free home haircuts for the
+    80-and-over and the disabled…). Recorded by staff after seeing proof (ID card, disability
+    certificate); the proof itself is not stored. Revoked, never deleted."""
+
+    class Group(models.TextChoices):
+        ELDERLY_60 = "elderly_60", _("Aged 60 and over")
+        ELDERLY_80 = "elderly_80", _("Aged 80 and over")
+        DISABLED = "disabled", _("Person with a disability")
+        CHILD = "child", _("Child under 14")
+
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="special_groups",
+        verbose_name=_("resident"),
+    )
+    group = models.CharField(_("group"), max_length=12, choices=Group.choices)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("verified by")
+    )
+    verified_at = models.DateTimeField(_("verified at"), auto_now_add=True)
+    proof_seen = models.CharField(
+        _("proof seen"), max_length=100, blank=True, help_text=_("For example: 身份证, 残疾人证")
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = SpecialGroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("special group")
+        verbose_name_plural = _("special groups")
+        ordering = ["group", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident", "group"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="communities_specialgroup_once",
+                violation_error_message=_("The resident is already in this group."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_group_display()
+
+
 class Consent(models.Model):
     """A person's agreement to a version of a notice; withdrawn, never deleted."""
 

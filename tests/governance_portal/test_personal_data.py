@@ -80,6 +80,15 @@ NOT_PERSONAL = {
     # Volunteer teams and roles on activities are named after what they do, not after people.
     ("volunteers.VolunteerTeam", "name"),
     ("volunteers.VolunteerRole", "name"),
+    # The service station, its providers, items and products: places and businesses.
+    ("services.ServiceStation", "name"),
+    ("services.ServiceStation", "address"),
+    ("services.ServiceStation", "contact_phone"),
+    ("services.ServiceProvider", "name"),
+    ("services.ServiceItem", "name"),
+    ("services.Product", "name"),
+    # The employer's business line, published with the posting on purpose (like a shop sign).
+    ("services.JobPosting", "contact_phone"),
     # Kind-specific parts: named after things, not people.
     ("activities.ReadingClub", "name"),
     ("activities.DrillGroup", "name"),  # "学生", "教师": a group, not a person
