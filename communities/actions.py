@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from communities.models import (
     SocialOrganisation,
     SocialWorker,
     SocialWorkRecord,
+    SpecialGroup,
     StaffAssignment,
 )
 
@@ -247,3 +249,48 @@ def allocation_release(*, allocation: ResourceAllocation, by, reason: str) -> Re
     allocation.release_reason = reason.strip()[:200]
     allocation.save(update_fields=["released_at", "released_by", "release_reason"])
     return allocation
+
+
+# --- special groups (service eligibility) ----------------------------------------------------
+
+#: Six or more digits in a row look like an ID or certificate number, which is never stored.
+_LOOKS_LIKE_A_NUMBER = re.compile(r"\d{6,}")
+
+
+@transaction.atomic
+def special_group_add(*, resident, group: str, proof_seen: str = "", by) -> SpecialGroup:
+    """Record that staff saw proof that ``resident`` belongs to ``group`` (80+, disabled…).
+    Only the kind of proof is kept (身份证, 残疾人证), never its number."""
+    proof_seen = (proof_seen or "").strip()
+    if _LOOKS_LIKE_A_NUMBER.search(proof_seen):
+        raise ValidationError(
+            {
+                "proof_seen": _(
+                    "Write only the kind of document you saw (ID card, disability certificate), "
+                    "not its number."
+                )
+            }
+        )
+    if by is not None and by.pk == resident.pk:
+        raise ValidationError(_("Another staff member must verify your own special group."))
+    if not ResidentProfile.objects.filter(user=resident).exists():
+        raise ValidationError(_("Only residents can be recorded in a special group."))
+    special = SpecialGroup(resident=resident, group=group, proof_seen=proof_seen, verified_by=by)
+    special.full_clean()
+    try:
+        with transaction.atomic():
+            special.save()
+    except IntegrityError:
+        raise ValidationError({"group": _("The resident is already in this group.")}) from None
+    return special
+
+
+@transaction.atomic
+def special_group_revoke(*, special_group: SpecialGroup, by) -> SpecialGroup:
+    """End a special group (moved away, recorded by mistake); the row stays for the record."""
+    special_group = SpecialGroup.objects.select_for_update().get(pk=special_group.pk)
+    if special_group.revoked_at is not None:
+        raise ValidationError(_("This group was already revoked."))
+    special_group.revoked_at = timezone.now()
+    special_group.save(update_fields=["revoked_at"])
+    return special_group

@@ -251,6 +251,9 @@ class SpecialGroupAdmin(ScopedModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked, never deleted
+
 
 @admin.register(DeletionRequest)
 class DeletionRequestAdmin(ScopedModelAdmin):

@@ -147,6 +147,8 @@ def demo_logins() -> list[tuple[str, str, str]]:
         ("community staff (恒大社区)", "hengda_staff", DEMO_PASSWORD),
         ("community staff (北辰社区)", "beichen_staff", DEMO_PASSWORD),
         ("community staff (和信社区, volunteers)", "hexin_staff", DEMO_PASSWORD),
+        ("community staff (和泰社区, service station)", "hetai_staff", DEMO_PASSWORD),
         ("resident (恒大社区)", RESIDENTS[0][0], DEMO_PASSWORD),
+        ("resident aged 80+ (和泰社区, bookings)", RESIDENTS[1][0], DEMO_PASSWORD),
         ("resident and volunteer (和信社区)", RESIDENTS[2][0], DEMO_PASSWORD),
     ]

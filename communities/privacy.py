@@ -33,6 +33,7 @@ from communities.models import (
     DeletionRequest,
     ResidentProfile,
     SocialWorker,
+    SpecialGroup,
     StaffAssignment,
     new_token,
 )
@@ -145,6 +146,9 @@ def account_anonymise(*, user, by=None) -> User:
     from activities.privacy import activity_parts_anonymise  # activities builds on communities
 
     activity_parts_anonymise(user=user)
+    from services.privacy import services_anonymise  # services builds on communities
+
+    services_anonymise(user=user, name=ANONYMISED_NAME)
     for consent in Consent.objects.filter(user=user, withdrawn_at__isnull=True):
         consent.withdrawn_at = now
         consent.save(update_fields=["withdrawn_at"])
@@ -217,6 +221,10 @@ class MyData:
     tree_adoptions: list = field(default_factory=list)
     care_logs: list = field(default_factory=list)
     club_memberships: list = field(default_factory=list)
+    special_groups: list = field(default_factory=list)
+    bookings: list = field(default_factory=list)
+    reservations: list = field(default_factory=list)
+    job_seeker_records: list = field(default_factory=list)
 
     @property
     def open_deletion_request(self) -> DeletionRequest | None:
@@ -235,9 +243,24 @@ RESIDENT_CATEGORIES = (personal_data.ACCOUNT, personal_data.SIGNUP, personal_dat
 def my_data(user) -> MyData:
     """A fixed number of queries, whatever the amount of data."""
     from activities.models import CareLog, ClubMember, TreeAdoption
+    from services.models import Booking, JobSeeker, Reservation
     from volunteers.models import ServiceRecord, Volunteer  # volunteers builds on communities
 
     return MyData(
+        special_groups=list(SpecialGroup.objects.filter(resident=user).order_by("pk")),
+        bookings=list(
+            Booking.objects.filter(resident=user)
+            .select_related("item__provider__station", "slot")
+            .order_by("-slot__starts_at", "-pk")
+        ),
+        reservations=list(
+            Reservation.objects.filter(resident=user)
+            .select_related("product")
+            .order_by("-created_at", "-pk")
+        ),
+        job_seeker_records=list(
+            JobSeeker.objects.filter(user=user).select_related("station").order_by("-pk")
+        ),
         tree_adoptions=list(
             TreeAdoption.objects.filter(adopter=user)
             .select_related("tree__community")
@@ -394,6 +417,58 @@ def my_data_as_json(data: MyData) -> dict:
                 "recorded_at": _when(record.created_at),
             }
             for record in data.service_records
+        ],
+        "special_groups": [
+            {
+                "group": group.get_group_display(),
+                "proof_seen": group.proof_seen,
+                "verified_at": _when(group.verified_at),
+                "revoked_at": _when(group.revoked_at),
+            }
+            for group in data.special_groups
+        ],
+        "service_bookings": [
+            {
+                "service": booking.item.name,
+                "station": booking.item.provider.station.name,
+                "time": _when(booking.slot.starts_at),
+                "status": booking.get_status_display(),
+                "home_visit": booking.home_visit,
+                "address": booking.address,
+                "price": str(booking.price),
+                "note": booking.note,
+                "rating": booking.rating,
+                "comment": booking.comment,
+                "booked_at_the_desk": booking.booked_by_id is not None,
+                "booked_at": _when(booking.created_at),
+            }
+            for booking in data.bookings
+        ],
+        "produce_reservations": [
+            {
+                "product": reservation.product.name,
+                "quantity": reservation.quantity,
+                "total": str(reservation.price),
+                "status": reservation.get_status_display(),
+                "reserved_at": _when(reservation.created_at),
+                "picked_up_at": _when(reservation.picked_up_at),
+            }
+            for reservation in data.reservations
+        ],
+        "job_seeker_records": [
+            {
+                "station": seeker.station.name,
+                "name": seeker.name,
+                "phone": seeker.phone,
+                "age_band": seeker.get_age_band_display(),
+                "skills": seeker.skills,
+                "work_wanted": seeker.wished_work,
+                "availability": seeker.availability,
+                "agrees_to_share_with_employers": seeker.share_consent,
+                "status": seeker.get_status_display(),
+                "registered_at": _when(seeker.registered_at),
+            }
+            for seeker in data.job_seeker_records
         ],
         "tree_adoptions": [
             {

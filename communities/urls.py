@@ -1,6 +1,6 @@
 from django.urls import path
 
-from communities.views import forces, places
+from communities.views import forces, places, special_groups
 
 app_name = "communities"
 
@@ -132,5 +132,19 @@ urlpatterns += [
         "manage/outside-units/<int:pk>/archive/",
         forces.OutsideUnitArchiveView.as_view(),
         name="outsideunit_archive",
+    ),
+]
+
+urlpatterns += [
+    # Special groups (service eligibility), verified by staff
+    path(
+        "manage/residents/<int:profile_pk>/special-groups/",
+        special_groups.SpecialGroupView.as_view(),
+        name="special_groups",
+    ),
+    path(
+        "manage/residents/<int:profile_pk>/special-groups/<int:pk>/revoke/",
+        special_groups.SpecialGroupRevokeView.as_view(),
+        name="special_group_revoke",
     ),
 ]

@@ -52,9 +52,20 @@ FREE_TEXT = {
     ("activities.treeadoption", "tag_name"),
     ("activities.carelog", "note"),
     ("activities.bookshare", "reason"),
+    ("services.jobseeker", "skills"),
+    ("services.jobseeker", "wished_work"),
+    ("services.jobseeker", "availability"),
+    ("services.booking", "address"),
+    ("services.booking", "note"),
+    ("services.booking", "comment"),
 }
 NAME_FIELDS = {"name", "contact_name", "donor_name", "holder_name"}
-PERSON_MODELS = {"communities.user", "communities.socialworker", "activities.trainee"}
+PERSON_MODELS = {
+    "communities.user",
+    "communities.socialworker",
+    "activities.trainee",
+    "services.jobseeker",
+}
 # Records whose text names a person: the log shows "type #id" for them instead.
 PERSON_REPR_MODELS = PERSON_MODELS | {
     "communities.residentprofile",
@@ -70,6 +81,11 @@ PERSON_REPR_MODELS = PERSON_MODELS | {
     "activities.clubmember",
     "activities.carelog",
     "activities.trainee",
+    "services.jobseeker",
+    "services.booking",
+    "services.reservation",
+    "services.referral",
+    "communities.specialgroup",
 }
 
 
@@ -199,7 +215,39 @@ def _values(instance) -> dict:
     return values
 
 
-PARENTS = ("activity", "organisation", "resource", "worker")
+#: Links to a record that knows its street or community, tried in order and followed up to a
+#: few levels (a care log → its tree; a booking → its item → provider → station).
+PARENTS = (
+    "activity",
+    "organisation",
+    "resource",
+    "worker",
+    "tree",
+    "club",
+    "report",
+    "programme",
+    "session",
+    "station",
+    "provider",
+    "item",
+    "product",
+    "seeker",
+    "posting",
+)
+#: Links to the person a record is about, whose community scopes it when nothing else does.
+PERSON_LINKS = ("user_id", "resident_id", "adopter_id")
+
+
+def _located(instance, depth: int = 0):
+    """The nearest record (itself or a parent) with a street or a community."""
+    if getattr(instance, "street_id", None) or getattr(instance, "community_id", None):
+        return instance
+    if depth >= 4:
+        return None
+    for name in PARENTS:
+        if getattr(instance, f"{name}_id", None):
+            return _located(getattr(instance, name), depth + 1)
+    return None
 
 
 def _unit(instance) -> tuple[int | None, int | None]:
@@ -214,16 +262,16 @@ def _unit(instance) -> tuple[int | None, int | None]:
     elif label == "communities.street":
         street_id = instance.pk
     if street_id is None and community_id is None:
-        parent = next(
-            (getattr(instance, name) for name in PARENTS if getattr(instance, f"{name}_id", None)),
-            None,
-        )
+        parent = _located(instance)
         if parent is not None:
             street_id = getattr(parent, "street_id", None)
             community_id = getattr(parent, "community_id", None)
         else:
             user_id = instance.pk if instance._meta.label_lower == "communities.user" else None
-            user_id = user_id or getattr(instance, "user_id", None)
+            user_id = user_id or next(
+                (getattr(instance, link) for link in PERSON_LINKS if getattr(instance, link, None)),
+                None,
+            )
             if user_id:
                 community_id = (
                     ResidentProfile.objects.filter(user_id=user_id)

@@ -182,6 +182,12 @@ RATE_LIMIT_REGISTRATION_PER_HOUR = env_int("RATE_LIMIT_REGISTRATION_PER_HOUR", 1
 RATE_LIMIT_SIGNUP_PER_MINUTE = env_int("RATE_LIMIT_SIGNUP_PER_MINUTE", 20, minimum=1)
 RATE_LIMIT_LOGIN_PER_MINUTE = env_int("RATE_LIMIT_LOGIN_PER_MINUTE", 30, minimum=1)
 
+# Residents may cancel a service booking online until this many hours before its time.
+SERVICE_CANCEL_CUTOFF_HOURS = env_int("SERVICE_CANCEL_CUTOFF_HOURS", 2, minimum=0)
+# The station's LED job board: seconds per screen, and postings per screen (1 or 2).
+JOBS_LED_SECONDS = env_int("JOBS_LED_SECONDS", 15, minimum=5)
+JOBS_LED_PER_SCREEN = int(env_choice("JOBS_LED_PER_SCREEN", "1", {"1", "2"}))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

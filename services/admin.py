@@ -92,7 +92,7 @@ class BookingAdmin(ReadOnlyAdmin):
     scope_path = "item__provider__station__community"
     list_display = ["item", "slot", "resident_name", "status", "home_visit", "price", "rating"]
     list_filter = ["status", "home_visit"]
-    list_select_related = ["item", "slot", "resident"]
+    list_select_related = ["item", "slot__item", "resident"]
     search_fields = ["item__name", "resident__name"]
     exclude = ["address"]
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from services.models.stations import MONEY, ServiceItem
@@ -36,7 +37,7 @@ class TimeSlot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.item} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.item} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
 
 class BookingQuerySet(models.QuerySet):
@@ -119,4 +120,4 @@ class Booking(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.item} · {self.slot.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.item} · {timezone.localtime(self.slot.starts_at):%Y-%m-%d %H:%M}"

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.validators import validate_mainland_mobile
 from services.models.stations import MONEY, ServiceStation
@@ -56,7 +57,7 @@ class JobPosting(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=50)
     contact_phone = models.CharField(_("contact telephone"), max_length=20)
     expires_on = models.DateField(_("open until"))
-    withdrawn = models.BooleanField(_("withdrawn"), default=False)
+    withdrawn = models.BooleanField(pgettext_lazy("posting", "withdrawn"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("created by")
     )
@@ -102,7 +103,7 @@ class JobSeeker(models.Model):
         FROM_60 = "60_plus", _("60 and over")
 
     class Status(models.TextChoices):
-        REGISTERED = "registered", _("Registered")
+        REGISTERED = "registered", pgettext_lazy("job seeker", "Registered")
         REFERRED = "referred", _("Referred")
         EMPLOYED = "employed", _("Employed")
         WITHDRAWN = "withdrawn", _("No longer looking")

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.models import Community, SpecialGroup
 from communities.validators import validate_mainland_mobile
@@ -38,7 +39,7 @@ class ServiceStation(models.Model):
         _("opening hours"), max_length=200, help_text=_("For example: 周一至周六 8:30–17:30")
     )
     contact_phone = models.CharField(_("contact telephone"), max_length=20)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("service", "description"), blank=True)
     archived = models.BooleanField(_("archived"), default=False)
 
     objects = StationQuerySet.as_manager()
@@ -88,7 +89,7 @@ class ServiceProvider(models.Model):
     contact_phone = models.CharField(
         _("contact mobile"), max_length=11, blank=True, validators=[validate_mainland_mobile]
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("service", "description"), blank=True)
     archived = models.BooleanField(_("archived"), default=False)
 
     objects = ProviderQuerySet.as_manager()
@@ -124,8 +125,8 @@ class WorkingHours(models.Model):
         ServiceProvider, models.CASCADE, related_name="hours", verbose_name=_("provider")
     )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
-    opens = models.TimeField(_("from"))
-    closes = models.TimeField(_("until"))
+    opens = models.TimeField(pgettext_lazy("hours", "from"))
+    closes = models.TimeField(pgettext_lazy("hours", "until"))
 
     class Meta:
         verbose_name = _("working hours")
@@ -160,7 +161,7 @@ class ServiceItem(models.Model):
         ServiceProvider, models.PROTECT, related_name="items", verbose_name=_("provider")
     )
     name = models.CharField(_("name"), max_length=80, help_text=_("For example: 上门义剪"))
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("service", "description"), blank=True)
     price = models.DecimalField(
         _("price (CNY)"), **MONEY, validators=[MinValueValidator(Decimal("0"))]
     )

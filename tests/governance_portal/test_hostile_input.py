@@ -20,7 +20,7 @@ import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django import forms
@@ -43,6 +43,9 @@ from PIL import Image
 
 from activities.models import Activity, ActivityPhoto
 from communities.models import CharitableResource
+from services.actions import bookings as booking_actions
+from services.models import TimeSlot
+from services.slots import SLOT_FORMAT, local_moment
 from tests.activities.factories import ActivityFactory
 from tests.conftest import client_for
 from tests.factories import PASSWORD, ResidentProfileFactory
@@ -60,6 +63,9 @@ VOLUNTEER = "volunteer"
 # of the tree's community, may log its care.
 ADOPTER = "adopter"
 PERSONAS = (ANON, RESIDENT, VOLUNTEER, ADOPTER, STAFF, STREET)
+# The same victim resident, as the one who holds the world's bookings (the ``booker`` fixture
+# below): only they may rate their own done booking. Not in PERSONAS: the adopter is that user.
+BOOKER = "booker"
 
 # Street staff see an extra ``street`` field on the forms of records that may serve a whole
 # street, so those forms are attacked as both kinds of staff.
@@ -134,6 +140,30 @@ FORM_PAGES: dict[str, tuple[str, ...]] = {
     "volunteers:record_reject": (STAFF,),
     "volunteers:certificate_revoke": (STAFF,),
     "activities:activity_cancel": (STAFF,),
+    # Special groups of the victim resident (80+ already recorded: this adds another group).
+    "communities:special_groups": (STAFF,),
+    # The service station: stations, providers with their weekly hours (a formset), items.
+    "services:station_create": (STAFF,),
+    "services:station_update": (STAFF,),
+    "services:provider_create": (STAFF,),
+    "services:provider_update": (STAFF,),
+    "services:item_create": (STAFF,),
+    "services:item_update": (STAFF,),
+    # Bookings: a resident books online, the desk books for a walk-in resident, the victim rates
+    # their done booking (see page_url).
+    "services:booking_create": (RESIDENT,),
+    "services:booking_desk": (STAFF,),
+    "services:booking_rate": (BOOKER,),
+    # Farm produce.
+    "services:product_create": (STAFF,),
+    "services:product_update": (STAFF,),
+    "services:product_restock": (STAFF,),
+    "services:reservation_create": (RESIDENT,),
+    # The job board.
+    "services:posting_create": (STAFF,),
+    "services:posting_update": (STAFF,),
+    "services:seeker_create": (STAFF,),
+    "services:seeker_register": (RESIDENT,),
 }
 # activities:activity_partners holds three forms; a hidden ``form`` field says which is sent.
 PARTNER_FORMS = ("registry", "named", "allocation")
@@ -154,7 +184,11 @@ MULTI_FORMS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
 SHOWN_ON = {"activities:care_log_create": ("activities:tree_public", "care_form")}
 # Form pages whose submission also carries formsets (context keys): their management forms and
 # rows are attacked too.
-FORMSETS = {"activities:drill_report": ("groups", "follow_ups")}
+FORMSETS = {
+    "activities:drill_report": ("groups", "follow_ups"),
+    "services:provider_create": ("formset",),  # the provider's weekly working hours
+    "services:provider_update": ("formset",),
+}
 
 # List pages and their filter forms (GET), with the persona who reads them.
 FILTER_PAGES: dict[str, str] = {
@@ -175,6 +209,21 @@ FILTER_PAGES: dict[str, str] = {
     "activities:club_list": ANON,
     "activities:drill_list": STAFF,  # its community picker
     "activities:programme_list": STAFF,
+    "services:booking_day": STAFF,
+    "services:reservation_product_list": STAFF,
+    "services:reservation_station_list": STAFF,
+    "services:posting_list": ANON,
+    "services:posting_manage_list": STAFF,
+    "services:seeker_list": STAFF,
+}
+# Lists with a second form in the same query string (context key), attacked with the filters.
+EXTRA_FILTER_FORMS = {"services:booking_day": ("day_form",)}
+# Pages that read query parameters of their own, outside any form: the persona, the parameters.
+QUERY_PARAMS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "services:led_board": (ANON, ("i",)),  # the screen's index
+    "services:booking_create": (RESIDENT, ("day",)),
+    "services:booking_desk": (STAFF, ("day",)),
+    "services:product_create": (STAFF, ("provider",)),  # the provider to preselect
 }
 # Lists with a second paginated part, and its page parameter.
 EXTRA_PAGE_PARAMS = {"activities:drill_list": "actions_page"}
@@ -400,7 +449,25 @@ def records(world, community, community_staff):
         title="未排课的培训",
         starts_at=timezone.now() - timedelta(hours=2),
     )
-    return {**world, "started_activity": started, "unattached_training": unattached}
+    # A booking of the victim whose time has come and gone, marked done: it may be rated.
+    victim = world["profile"].user
+    done = booking_actions.booking_create(
+        item=world["item"],
+        resident=victim,
+        starts_at=local_moment(timezone.localdate() + timedelta(days=1), time(9, 0)),
+        by=victim,
+    )
+    start = timezone.now() - timedelta(hours=3)
+    TimeSlot.objects.filter(pk=done.slot_id).update(
+        starts_at=start, ends_at=start + timedelta(minutes=30)
+    )
+    booking_actions.booking_done(booking=done, by=community_staff)
+    return {
+        **world,
+        "started_activity": started,
+        "unattached_training": unattached,
+        "done_booking": done,
+    }
 
 
 @pytest.fixture
@@ -425,6 +492,12 @@ def adopter(world):
     return world["profile"].user
 
 
+@pytest.fixture
+def booker(world):
+    """The victim resident of the sweep's world, who holds its bookings and reservation."""
+    return world["profile"].user
+
+
 def page_url(name: str, records: dict, client: Client, which: str | None = None) -> str:
     if name == "password_reset_confirm":
         # The link from the e-mail; Django moves the token into the session and redirects.
@@ -437,6 +510,8 @@ def page_url(name: str, records: dict, client: Client, which: str | None = None)
         return reverse(name, kwargs={"pk": records["started_activity"].pk})
     if name == "activities:activity_training" and which == "attach":
         return reverse(name, kwargs={"pk": records["unattached_training"].pk})
+    if name == "services:booking_rate":
+        return reverse(name, kwargs={"pk": records["done_booking"].pk})
     return sweep.url_for(name, records)
 
 
@@ -502,6 +577,54 @@ def valid_payload(name: str, records: dict, which: str | None = None) -> dict:
         "care_every_days": "14",
     }
     report, victim = records["drill_report"], records["profile"].user
+    # Free times of the world's item (its provider works 8:00–18:00 every day).
+    slot_day = today + timedelta(days=3)
+    slot_at = {hour: f"{local_moment(slot_day, time(hour, 0)):{SLOT_FORMAT}}" for hour in (10, 11)}
+    hours_rows = records["provider"].hours.order_by("weekday", "opens")
+    every_day = {
+        "hours-TOTAL_FORMS": str(len(hours_rows) + 2),
+        "hours-INITIAL_FORMS": str(len(hours_rows)),
+        "hours-MIN_NUM_FORMS": "0",
+        "hours-MAX_NUM_FORMS": "21",
+    }
+    for index, row in enumerate(hours_rows):
+        every_day |= {
+            f"hours-{index}-id": row.pk,
+            f"hours-{index}-weekday": str(row.weekday),
+            f"hours-{index}-opens": f"{row.opens:%H:%M}",
+            f"hours-{index}-closes": f"{row.closes:%H:%M}",
+        }
+    station = {
+        "community": community,
+        "name": "新便民服务站",
+        "address": "平城区二号",
+        "opening_hours": "周一至周五 9:00–17:00",
+        "contact_phone": "0352-1234567",
+        "description": "一站式服务",
+    }
+    posting = {
+        "station": records["station"].pk,
+        "title": "超市理货员",
+        "employer": "平城超市",
+        "pay_min": "2500",
+        "pay_max": "3500",
+        "pay_unit": "month",
+        "place": "平城超市",
+        "requirements": "认真负责",
+        "contact_name": "李经理",
+        "contact_phone": "0352-1112222",
+        "expires_on": str(today + timedelta(days=20)),
+    }
+    seeker = {
+        "station": records["station"].pk,
+        "name": "孙求职",
+        "phone": "13400006666",
+        "age_band": "45_59",
+        "skills": "开车",
+        "wished_work": "保安",
+        "availability": "工作日白天",
+        "share_consent": "on",
+    }
     payloads = {
         "login": {"username": records["profile"].user.username, "password": PASSWORD},
         "password_change": {"old_password": PASSWORD, **new_password},
@@ -768,6 +891,92 @@ def valid_payload(name: str, records: dict, which: str | None = None) -> dict:
             "name": "新学员",
             "community": community,
         },
+        "communities:special_groups": {"group": "disabled", "proof_seen": "残疾人证"},
+        "services:station_create": station,
+        "services:station_update": {**station, "name": "受害便民服务站（改）"},
+        "services:provider_create": {
+            "name": "新按摩馆",
+            "category": "massage",
+            "contact_name": "张师傅",
+            "contact_phone": "13700001234",
+            "description": "推拿、针灸",
+            "hours-TOTAL_FORMS": "2",
+            "hours-INITIAL_FORMS": "0",
+            "hours-MIN_NUM_FORMS": "0",
+            "hours-MAX_NUM_FORMS": "21",
+            "hours-0-weekday": "0",
+            "hours-0-opens": "09:00",
+            "hours-0-closes": "12:00",
+            "hours-1-weekday": "0",
+            "hours-1-opens": "14:00",
+            "hours-1-closes": "17:00",
+        },
+        # The page's rows (every day 8:00–18:00, kept) and its two empty rows.
+        "services:provider_update": {
+            "name": "受害理发店",
+            "category": "barber",
+            "contact_name": "王师傅",
+            "contact_phone": "13700009999",
+            "description": "社区老字号",
+            **every_day,
+        },
+        "services:item_create": {
+            "name": "理发",
+            "description": "剪发、修面",
+            "price": "15.00",
+            "special_price": "",
+            "duration_minutes": "30",
+            "slot_capacity": "1",
+        },
+        "services:item_update": {
+            "name": "受害上门义剪",
+            "description": "上门为老人理发",
+            "price": "15.00",
+            "special_price": "0.00",
+            "special_groups": "elderly_80",
+            "duration_minutes": "30",
+            "slot_capacity": "1",
+            "home_visit": "on",
+            "home_visit_only_for_special_groups": "on",
+        },
+        "services:booking_create": {"starts_at": slot_at[10], "note": "请带上围布"},
+        "services:booking_desk": {
+            "name": "孙大爷",
+            "phone": "13400005555",
+            "consent": "on",
+            "starts_at": slot_at[11],
+            "note": "行动不便",
+        },
+        "services:booking_rate": {"rating": "5", "comment": "师傅手艺好"},
+        "services:product_create": {
+            "provider": records["farm_provider"].pk,
+            "name": "土鸡蛋",
+            "origin_village": "新菜区",
+            "unit": "盒",
+            "price": "30.00",
+            "stock": "10",
+            "pickup_time": "每周六上午在服务站",
+        },
+        "services:product_update": {
+            "provider": records["farm_provider"].pk,
+            "name": "受害小米",
+            "origin_village": "新菜区",
+            "unit": "斤",
+            "price": "7.00",
+            "pickup_time": "每周日上午在服务站",
+        },
+        "services:product_restock": {"change": "5", "reason": "新到货"},
+        "services:reservation_create": {"quantity": "2"},
+        "services:posting_create": posting,
+        "services:posting_update": {**posting, "title": "保洁员（急招）"},
+        "services:seeker_create": {**seeker, "record_consent": "on"},
+        # The resident of the ``resident`` fixture registers themselves.
+        "services:seeker_register": {
+            **seeker,
+            "name": "刘芳",
+            "phone": "13800000001",
+            "share_consent": "",
+        },
     }
     payloads["volunteers:team_update"] = payloads["volunteers:team_create"]
     payloads["volunteers:role_update"] = payloads["volunteers:activity_roles"]
@@ -1021,7 +1230,10 @@ def test_hostile_filters_never_break_a_list(name, data, records, request):
     else:
         form = context["search"] if "search" in context else context["pick"]
     params = {}
-    for field_name, field in form.fields.items():
+    fields = dict(form.fields)
+    for key in EXTRA_FILTER_FORMS.get(name, ()):
+        fields |= context[key].fields
+    for field_name, field in fields.items():
         value = data.draw(value_strategy(field, None), label=field_name)
         if value is not OMIT:
             params[field_name] = value
@@ -1041,6 +1253,57 @@ def test_hostile_filters_never_break_a_list(name, data, records, request):
         response = client.get(url, params)
 
         assert_handled(response, client)
+        assert_no_nul_stored()
+
+
+@pytest.mark.parametrize("name", sorted(QUERY_PARAMS))
+@FUZZ
+@given(data=st.data())
+def test_hostile_query_parameters_never_break_a_page(name, data, records, request):
+    persona, keys = QUERY_PARAMS[name]
+    client = client_for(user_for(persona, request))
+    url = page_url(name, records, client)
+    params = {}
+    for key in keys:
+        value = data.draw(
+            st.one_of(st.just(OMIT), HOSTILE_IDS, HOSTILE_NUMBERS, HOSTILE_DATES, HOSTILE_TEXT),
+            label=key,
+        )
+        if value is not OMIT:
+            params[key] = value
+    with rolled_back():
+        response = client.get(url, params)
+
+        assert response.status_code == 200
+        assert_shown_escaped(response)
+        assert_no_nul_stored()
+
+
+# Staff steps on a farm-produce reservation go back to the list they were taken on (``next``).
+NEXT_PAGES = ("services:reservation_pickup", "services:reservation_cancel")
+
+
+# Regression: a bare word (``next=list``) was once taken for a view name (a 500).
+@pytest.mark.parametrize("name", NEXT_PAGES)
+@FUZZ
+@given(
+    next_url=st.one_of(
+        HOSTILE_TEXT,
+        st.sampled_from(
+            ("list", "//evil.example/", "https://evil.example/", "/\\evil.example", "\x00/")
+        ),
+    )
+)
+@example(next_url="list")
+def test_a_hostile_next_never_breaks_the_redirect_or_leaves_the_site(
+    name, next_url, records, community_staff
+):
+    client = client_for(community_staff)
+    with rolled_back():
+        response = client.post(page_url(name, records, client), {"next": next_url})
+
+        assert response.status_code == 302
+        assert url_has_allowed_host_and_scheme(response["Location"], allowed_hosts={"testserver"})
         assert_no_nul_stored()
 
 

@@ -4,7 +4,7 @@ Each named URL must be listed in ACCESS; a new URL without an entry fails
 ``test_every_url_is_classified``, so nobody adds a page without saying who may open it.
 """
 
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -38,6 +38,7 @@ from activities.parts.clubs import actions as club_actions
 from activities.parts.drills import actions as drill_actions
 from activities.parts.training import actions as training_actions
 from activities.parts.trees import actions as tree_actions
+from communities import actions as community_actions
 from communities.models import (
     CharitableResource,
     Community,
@@ -49,10 +50,29 @@ from communities.models import (
     SocialOrganisation,
     SocialWorker,
     SocialWorkRecord,
+    SpecialGroup,
     Street,
     User,
 )
 from communities.permissions import scope_for
+from services.actions import bookings as booking_actions
+from services.actions import jobs as job_actions
+from services.actions import produce as produce_actions
+from services.actions import stations as station_actions
+from services.models import (
+    Booking,
+    JobPosting,
+    JobSeeker,
+    Product,
+    Referral,
+    Reservation,
+    ServiceItem,
+    ServiceProvider,
+    ServiceStation,
+    TimeSlot,
+    WorkingHours,
+)
+from services.slots import local_moment
 from tests.activities.factories import ActivityFactory
 from tests.conftest import client_for
 from tests.factories import CompoundFactory, ResidentProfileFactory
@@ -232,6 +252,58 @@ ACCESS = {
     "activities:trainee_create": STREET_STAFF,
     "activities:trainee_withdraw": STREET_STAFF,
     "activities:activity_training": COMMUNITY_STAFF,
+    # Special groups of a resident (service eligibility), verified by staff
+    "communities:special_groups": COMMUNITY_STAFF,
+    "communities:special_group_revoke": COMMUNITY_STAFF,
+    # The service station (services): stations, providers and items
+    "services:station_list": PUBLIC,
+    "services:station_detail": PUBLIC,
+    "services:item_detail": PUBLIC,
+    "services:station_manage_list": COMMUNITY_STAFF,
+    "services:station_create": COMMUNITY_STAFF,
+    "services:station_manage": COMMUNITY_STAFF,
+    "services:station_update": COMMUNITY_STAFF,
+    "services:provider_create": COMMUNITY_STAFF,
+    "services:provider_update": COMMUNITY_STAFF,
+    "services:item_create": COMMUNITY_STAFF,
+    "services:item_update": COMMUNITY_STAFF,
+    # Bookings
+    "services:booking_create": LOGIN,
+    "services:booking_mine": LOGIN,
+    "services:booking_cancel": OWNER,  # only the resident who booked
+    "services:booking_rate": OWNER,
+    "services:booking_day": COMMUNITY_STAFF,
+    "services:booking_status": COMMUNITY_STAFF,
+    "services:booking_desk": COMMUNITY_STAFF,
+    # Farm produce
+    "services:reservation_create": LOGIN,
+    "services:reservation_mine": LOGIN,
+    "services:reservation_cancel_mine": OWNER,  # only the resident who reserved
+    "services:product_create": COMMUNITY_STAFF,
+    "services:product_update": COMMUNITY_STAFF,
+    "services:product_restock": COMMUNITY_STAFF,
+    "services:reservation_product_list": COMMUNITY_STAFF,
+    "services:reservation_station_list": COMMUNITY_STAFF,
+    "services:reservation_pickup": COMMUNITY_STAFF,
+    "services:reservation_cancel": COMMUNITY_STAFF,
+    # The job board
+    "services:posting_list": PUBLIC,
+    "services:posting_detail": PUBLIC,
+    "services:led_board": PUBLIC,  # the station's screen
+    "services:seeker_register": LOGIN,
+    "services:seeker_mine": LOGIN,
+    "services:seeker_withdraw": OWNER,  # only the resident whose registration it is
+    "services:posting_manage_list": COMMUNITY_STAFF,
+    "services:posting_create": COMMUNITY_STAFF,
+    "services:posting_update": COMMUNITY_STAFF,
+    "services:posting_withdraw": COMMUNITY_STAFF,
+    "services:seeker_list": COMMUNITY_STAFF,
+    "services:seeker_create": COMMUNITY_STAFF,
+    "services:seeker_detail": COMMUNITY_STAFF,
+    "services:seeker_status": COMMUNITY_STAFF,
+    "services:referral_create": COMMUNITY_STAFF,
+    "services:referral_outcome": COMMUNITY_STAFF,
+    "services:jobs_monthly": COMMUNITY_STAFF,
 }
 
 
@@ -326,6 +398,7 @@ def world(community, other_community, street, community_staff, street_staff):
         **_club_world(community, victim.user, community_staff),
         **_drill_world(community, forces["outsideunit"], community_staff),
         **_training_world(community, street, street_staff),
+        **_services_world(community, victim.user, community_staff),
         "partner": partner,
         "allocation": allocation,
         "community": community,
@@ -479,6 +552,105 @@ def _training_world(community, street, street_staff) -> dict:
     }
 
 
+def _services_world(community, resident, staff) -> dict:
+    """A service station of ``community``: a barber working every day with a home-haircut item
+    (home visits for the 80-and-over), booked by the victim, who is verified as 80+; a farm
+    produce provider with a product the victim reserved; a job posting and the victim's job
+    registration, referred to it."""
+    every_day = [(weekday, time(8, 0), time(18, 0)) for weekday in range(7)]
+    station = station_actions.station_create(
+        by=staff,
+        community=community,
+        name="受害便民服务站",
+        address="受害服务中心一楼",
+        opening_hours="周一至周六 8:30–17:30",
+        contact_phone="0352-1234567",
+        description="一老一小一站式服务",
+    )
+    provider = station_actions.provider_create(
+        station=station,
+        by=staff,
+        hours=every_day,
+        name="受害理发店",
+        category=ServiceProvider.Category.BARBER,
+        contact_name="王师傅",
+        contact_phone="13700009999",
+    )
+    item = station_actions.item_create(
+        provider=provider,
+        by=staff,
+        name="受害上门义剪",
+        price=Decimal("15.00"),
+        special_price=Decimal("0.00"),
+        special_groups=[SpecialGroup.Group.ELDERLY_80],
+        home_visit=True,
+        home_visit_only_for_special_groups=True,
+    )
+    special_group = community_actions.special_group_add(
+        resident=resident, group=SpecialGroup.Group.ELDERLY_80, proof_seen="身份证", by=staff
+    )
+    booking = booking_actions.booking_create(
+        item=item,
+        resident=resident,
+        starts_at=local_moment(timezone.localdate() + timedelta(days=2), time(9, 0)),
+        home_visit=True,
+        address="受害小区3号楼401",
+        by=resident,
+    )
+    farm = station_actions.provider_create(
+        station=station,
+        by=staff,
+        name="受害驻村工作队",
+        category=ServiceProvider.Category.FARM_PRODUCE,
+    )
+    product = produce_actions.product_create(
+        provider=farm,
+        by=staff,
+        name="受害小米",
+        origin_village="新菜区",
+        unit="斤",
+        price=Decimal("6.50"),
+        stock=20,
+        pickup_time="每周六 9:00–11:00 在服务站",
+    )
+    reservation = produce_actions.reservation_create(product=product, resident=resident, quantity=2)
+    posting = job_actions.posting_create(
+        station=station,
+        by=staff,
+        employer="受害物业公司",
+        title="保洁员",
+        pay_min=Decimal("3000"),
+        pay_max=Decimal("4500"),
+        place="受害小区",
+        contact_name="王经理",
+        contact_phone="0352-7654321",
+        expires_on=timezone.localdate() + timedelta(days=30),
+    )
+    seeker = job_actions.seeker_register(
+        station=station,
+        name=resident.name,
+        phone=resident.phone,
+        age_band="45_59",
+        wished_work="保洁",
+        share_consent=True,
+        user=resident,
+    )
+    referral = job_actions.referral_create(seeker=seeker, posting=posting, by=staff)
+    return {
+        "station": station,
+        "provider": provider,
+        "item": item,
+        "special_group": special_group,
+        "booking": booking,
+        "farm_provider": farm,
+        "product": product,
+        "reservation": reservation,
+        "posting": posting,
+        "seeker": seeker,
+        "referral": referral,
+    }
+
+
 OWN_DATA_PAGES = {"activities:my_data"}
 
 SIGNUP_URLS = {
@@ -490,6 +662,12 @@ SIGNUP_URLS = {
 # Pages that list every community (public directory data, as on the registration page): the
 # victim community's name is on them for everyone, so the leak check cannot look for it there.
 ALL_COMMUNITIES_PAGES = {"volunteers:apply"}
+
+# A form on a public record (a service item) that any logged-in user may open: it names the
+# station's community to those who may not book there (“only residents of … can book online”),
+# as the item's public page does, so the leak check cannot look for that name there; the
+# victim's own details are still looked for.
+PUBLIC_RECORD_PAGES = {"services:booking_create"}
 
 # Pages of a street-wide record (a training programme of the street): staff of every community
 # of that street may read them, so the sibling community's staff get them too, and the victim
@@ -548,6 +726,39 @@ PART_OBJECTS = {
     "activities:trainee_withdraw": "trainee",
     "activities:activity_training": "training_activity",
 }
+# Which world record each service station URL names by its pk.
+SERVICE_OBJECTS = {
+    "services:station_detail": "station",
+    "services:station_manage": "station",
+    "services:station_update": "station",
+    "services:provider_create": "station",
+    "services:reservation_station_list": "station",
+    "services:led_board": "station",
+    "services:provider_update": "provider",
+    "services:item_create": "provider",
+    "services:item_detail": "item",
+    "services:item_update": "item",
+    "services:booking_create": "item",
+    "services:booking_desk": "item",
+    "services:booking_cancel": "booking",
+    "services:booking_rate": "booking",
+    "services:booking_status": "booking",
+    "services:reservation_create": "product",
+    "services:product_update": "product",
+    "services:product_restock": "product",
+    "services:reservation_product_list": "product",
+    "services:reservation_cancel_mine": "reservation",
+    "services:reservation_pickup": "reservation",
+    "services:reservation_cancel": "reservation",
+    "services:posting_detail": "posting",
+    "services:posting_update": "posting",
+    "services:posting_withdraw": "posting",
+    "services:seeker_withdraw": "seeker",
+    "services:seeker_detail": "seeker",
+    "services:seeker_status": "seeker",
+    "services:referral_create": "seeker",
+    "services:referral_outcome": "referral",
+}
 # Tree pages reached from the QR code on the name tag: named by the tag's code.
 TREE_TAG_URLS = {"activities:tree_public", "activities:tree_qr", "activities:care_log_create"}
 
@@ -590,6 +801,13 @@ def url_for(name: str, world) -> str:
         return reverse(name, kwargs={"pk": world[PART_OBJECTS[name]].pk})
     if name in TREE_TAG_URLS:
         return reverse(name, kwargs={"tag_code": world["tree"].tag_code})
+    if name in SERVICE_OBJECTS:
+        return reverse(name, kwargs={"pk": world[SERVICE_OBJECTS[name]].pk})
+    if name == "communities:special_groups":
+        return reverse(name, kwargs={"profile_pk": world["profile"].pk})
+    if name == "communities:special_group_revoke":
+        kwargs = {"profile_pk": world["profile"].pk, "pk": world["special_group"].pk}
+        return reverse(name, kwargs=kwargs)
     for key in ("organisation", "socialworker", "resource", "outsideunit"):
         if name.startswith(f"communities:{key}_"):
             return reverse(name, kwargs={"pk": world[key].pk})
@@ -645,6 +863,18 @@ def snapshot():
         list(TrainingSession.objects.values_list("pk", "topic")),
         list(TrainingAttendance.objects.values_list("pk", "trainee", "status")),
         list(TrainingScore.objects.values_list("pk", "score")),
+        list(SpecialGroup.objects.values_list("pk", "resident", "group", "revoked_at")),
+        list(ServiceStation.objects.values_list("pk", "name", "address", "archived")),
+        list(ServiceProvider.objects.values_list("pk", "name", "category", "archived")),
+        sorted(WorkingHours.objects.values_list("provider", "weekday", "opens", "closes")),
+        list(ServiceItem.objects.values_list("pk", "name", "price", "home_visit", "archived")),
+        list(TimeSlot.objects.values_list("pk", "starts_at", "capacity", "taken")),
+        list(Booking.objects.values_list("pk", "status", "rating", "comment")),
+        list(Product.objects.values_list("pk", "name", "price", "stock", "archived")),
+        list(Reservation.objects.values_list("pk", "status", "quantity")),
+        list(JobPosting.objects.values_list("pk", "title", "expires_on", "withdrawn")),
+        list(JobSeeker.objects.values_list("pk", "name", "status", "share_consent")),
+        list(Referral.objects.values_list("pk", "outcome")),
     )
 
 
@@ -697,7 +927,8 @@ def test_url_sweep(name, persona, request, world):
         page = get.content.decode()
         # A resident's own-data page shows their own community (the victim's, by fixture).
         own_data = persona == "resident" and name in OWN_DATA_PAGES
-        if not own_data and name not in ALL_COMMUNITIES_PAGES and not street_wide:
+        exempt = ALL_COMMUNITIES_PAGES | PUBLIC_RECORD_PAGES
+        if not own_data and name not in exempt and not street_wide:
             assert world["community"].name not in page
         assert world["compound"].name not in page and "受害居民" not in page
     if not allowed:
@@ -738,6 +969,20 @@ def test_url_sweep(name, persona, request, world):
         "activities:drill_report",
         "activities:programme_detail",
         "activities:activity_training",
+        "communities:special_groups",
+        "services:station_manage",
+        "services:station_update",
+        "services:provider_create",
+        "services:provider_update",
+        "services:item_create",
+        "services:item_update",
+        "services:booking_desk",
+        "services:product_update",
+        "services:product_restock",
+        "services:reservation_product_list",
+        "services:reservation_station_list",
+        "services:posting_update",
+        "services:seeker_detail",
     ],
 )
 def test_outsider_staff_get_404_for_another_communitys_page(name, world, other_community_staff):
@@ -746,7 +991,21 @@ def test_outsider_staff_get_404_for_another_communitys_page(name, world, other_c
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("name", ["activities:club_member_leave", "activities:drill_action_done"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "activities:club_member_leave",
+        "activities:drill_action_done",
+        "communities:special_group_revoke",
+        "services:booking_status",
+        "services:reservation_pickup",
+        "services:reservation_cancel",
+        "services:posting_withdraw",
+        "services:seeker_status",
+        "services:referral_create",
+        "services:referral_outcome",
+    ],
+)
 def test_outsider_staff_get_404_when_posting_to_another_communitys_record(
     name, world, other_community_staff, sibling_community_staff
 ):
@@ -807,3 +1066,37 @@ def test_street_staff_cannot_edit_another_street(other_street, street_staff):
     url = reverse("communities:street_update", args=[other_street.pk])
 
     assert client_for(street_staff).get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "services:booking_cancel",
+        "services:booking_rate",
+        "services:reservation_cancel_mine",
+        "services:seeker_withdraw",
+    ],
+)
+def test_another_resident_gets_404_for_the_victims_own_record(name, world, resident):
+    before = snapshot()
+    client = client_for(resident)
+
+    assert client.post(url_for(name, world), {"rating": "1"}).status_code == 404
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "services:booking_cancel",
+        "services:reservation_cancel_mine",
+        "services:seeker_withdraw",
+    ],
+)
+def test_the_owner_may_close_their_own_record(name, world):
+    before = snapshot()
+
+    response = client_for(world["profile"].user).post(url_for(name, world))
+
+    assert response.status_code == 302
+    assert snapshot() != before

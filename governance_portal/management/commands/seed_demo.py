@@ -8,6 +8,7 @@ from activities.demo import seed_activities
 from activities.demo_parts import seed_activity_parts
 from communities.demo import seed_places, seed_users
 from communities.demo_forces import seed_forces
+from services.demo import seed_services
 from volunteers.demo import seed_volunteers
 
 
@@ -34,4 +35,5 @@ class Command(BaseCommand):
             seed_activities()
             seed_activity_parts()
             seed_volunteers()
+            seed_services()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
