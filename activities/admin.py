@@ -26,7 +26,7 @@ from activities.models import (
     Tree,
     TreeAdoption,
 )
-from governance_portal.admin_scoping import ScopedInline, ScopedModelAdmin
+from governance_portal.admin_scoping import ReadOnlyScopedAdmin, ScopedInline, ScopedModelAdmin
 from governance_portal.masking import mask_phone
 
 
@@ -199,20 +199,8 @@ class ActivityPartnerAdmin(ManageableMixin, ScopedModelAdmin):
 # sessions consistent); here administrators and scoped staff look things up and correct text.
 
 
-class PartAdmin(ScopedModelAdmin):
-    """Read-only for everyone, administrators included: the actions keep care dates, adoptions,
-    sessions and uniqueness consistent, and an admin form would bypass them."""
-
-    staff_actions = frozenset({"view"})
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # history: archive, mark lost or withdraw on the staff pages instead
+class PartAdmin(ReadOnlyScopedAdmin):
+    """The parts are kept consistent by their actions (care dates, adoptions, sessions)."""
 
 
 class PartInline(ScopedInline):

@@ -93,3 +93,20 @@ class ScopedInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return self._may(request, "delete")
+
+
+class ReadOnlyScopedAdmin(ScopedModelAdmin):
+    """For records written only through actions (counters, stock, adoptions, statuses): the
+    admin shows them, to administrators and scoped staff alike, and changes nothing, so no form
+    can bypass the rules the actions keep."""
+
+    staff_actions: frozenset[str] = frozenset({"view"})
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

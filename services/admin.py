@@ -4,7 +4,7 @@ only through the staff pages' actions (slot counts, stock and statuses stay cons
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from governance_portal.admin_scoping import ScopedInline, ScopedModelAdmin
+from governance_portal.admin_scoping import ReadOnlyScopedAdmin, ScopedInline
 from governance_portal.masking import mask_phone
 from services.models import (
     Booking,
@@ -21,19 +21,6 @@ from services.models import (
 )
 
 
-class ReadOnlyAdmin(ScopedModelAdmin):
-    staff_actions = frozenset({"view"})
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class HoursInline(ScopedInline):
     model = WorkingHours
     fields = ["weekday", "opens", "closes"]
@@ -44,7 +31,7 @@ class HoursInline(ScopedInline):
 
 
 @admin.register(ServiceStation)
-class ServiceStationAdmin(ReadOnlyAdmin):
+class ServiceStationAdmin(ReadOnlyScopedAdmin):
     scope_path = "community"
     list_display = ["name", "community", "opening_hours", "contact_phone", "archived"]
     list_filter = ["archived", "community"]
@@ -53,7 +40,7 @@ class ServiceStationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ServiceProvider)
-class ServiceProviderAdmin(ReadOnlyAdmin):
+class ServiceProviderAdmin(ReadOnlyScopedAdmin):
     scope_path = "station__community"
     list_display = ["name", "category", "station", "archived"]
     list_filter = ["category", "archived"]
@@ -64,7 +51,7 @@ class ServiceProviderAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ServiceItem)
-class ServiceItemAdmin(ReadOnlyAdmin):
+class ServiceItemAdmin(ReadOnlyScopedAdmin):
     scope_path = "provider__station__community"
     list_display = ["name", "provider", "price", "special_price", "duration_minutes", "home_visit"]
     list_filter = ["home_visit", "archived"]
@@ -73,14 +60,14 @@ class ServiceItemAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WorkingHours)
-class WorkingHoursAdmin(ReadOnlyAdmin):
+class WorkingHoursAdmin(ReadOnlyScopedAdmin):
     scope_path = "provider__station__community"
     list_display = ["provider", "weekday", "opens", "closes"]
     list_select_related = ["provider"]
 
 
 @admin.register(TimeSlot)
-class TimeSlotAdmin(ReadOnlyAdmin):
+class TimeSlotAdmin(ReadOnlyScopedAdmin):
     scope_path = "item__provider__station__community"
     list_display = ["item", "starts_at", "taken", "capacity"]
     list_select_related = ["item"]
@@ -88,7 +75,7 @@ class TimeSlotAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(ReadOnlyAdmin):
+class BookingAdmin(ReadOnlyScopedAdmin):
     scope_path = "item__provider__station__community"
     list_display = ["item", "slot", "resident_name", "status", "home_visit", "price", "rating"]
     list_filter = ["status", "home_visit"]
@@ -102,7 +89,7 @@ class BookingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(ReadOnlyAdmin):
+class ProductAdmin(ReadOnlyScopedAdmin):
     scope_path = "provider__station__community"
     list_display = ["name", "origin_village", "price", "unit", "stock", "archived"]
     list_filter = ["archived"]
@@ -110,7 +97,7 @@ class ProductAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(ReadOnlyAdmin):
+class ReservationAdmin(ReadOnlyScopedAdmin):
     scope_path = "product__provider__station__community"
     list_display = ["product", "quantity", "status", "created_at", "picked_up_at"]
     list_filter = ["status"]
@@ -118,7 +105,7 @@ class ReservationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(JobPosting)
-class JobPostingAdmin(ReadOnlyAdmin):
+class JobPostingAdmin(ReadOnlyScopedAdmin):
     scope_path = "station__community"
     list_display = ["title", "employer", "station", "expires_on", "withdrawn"]
     list_filter = ["withdrawn"]
@@ -127,7 +114,7 @@ class JobPostingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(JobSeeker)
-class JobSeekerAdmin(ReadOnlyAdmin):
+class JobSeekerAdmin(ReadOnlyScopedAdmin):
     scope_path = "station__community"
     list_display = ["name", "masked_phone", "age_band", "status", "share_consent", "registered_at"]
     list_filter = ["status", "age_band", "share_consent"]
@@ -141,7 +128,7 @@ class JobSeekerAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(ReadOnlyAdmin):
+class ReferralAdmin(ReadOnlyScopedAdmin):
     scope_path = "seeker__station__community"
     list_display = ["seeker", "posting", "referred_at", "outcome"]
     list_filter = ["outcome"]
