@@ -5,12 +5,10 @@ the local time zone, a double "leave the club", a staff member with posts in two
 shared at a draft session, and first-time writes racing each other (PostgreSQL only).
 """
 
-import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +29,7 @@ from tests.activities.training_factories import (
     TraineeFactory,
     TrainingActivityFactory,
 )
+from tests.concurrency import POSTGRES_ONLY, at_once
 from tests.conftest import client_for
 from tests.factories import ResidentProfileFactory, StaffAssignmentFactory
 
@@ -312,33 +311,15 @@ def test_public_club_page_lists_no_book_of_a_draft_session(club, community_staff
 def race(test):
     """Each thread has its own connection: rows must really be committed, and SQLite has no row
     locks (the same pattern as ``test_signup_race``)."""
-    test = pytest.mark.django_db(transaction=True)(test)
-    return pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks are PostgreSQL's; CI runs this on PostgreSQL",
-    )(test)
+    for mark in POSTGRES_ONLY:
+        test = mark(test)
+    return test
 
 
 def run_at_once(count: int, work) -> tuple[list, list]:
     """Run ``work()`` in ``count`` threads released together; returns (results, errors)."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait(timeout=30)
-            results.append(work())
-        except Exception as error:  # reported by the caller
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
+    outcome = at_once([work] * count)
+    return outcome.results, outcome.refused + outcome.errors
 
 
 @race

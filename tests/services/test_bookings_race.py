@@ -1,47 +1,23 @@
 """Eight residents ask for the last place of a slot at the same moment, each on its own database
 connection: exactly one gets it, and the slot is never overbooked."""
 
-import threading
-
-import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
-
 from services.actions import bookings as actions
 from services.models import Booking, TimeSlot
+from tests.concurrency import POSTGRES_ONLY, at_once
 from tests.factories import ResidentProfileFactory
 from tests.services.booking_factories import at, book, make_item
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks are PostgreSQL's; CI runs this on PostgreSQL",
-    ),
-]
+pytestmark = POSTGRES_ONLY
 
 
 def race(item, residents, starts_at):
-    barrier = threading.Barrier(len(residents))
-    refused, errors = [], []
-
-    def book_one(resident):
-        try:
-            barrier.wait(timeout=30)
-            actions.booking_create(item=item, resident=resident, starts_at=starts_at, by=resident)
-        except ValidationError as error:
-            refused.append(error)
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=book_one, args=(r,)) for r in residents]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return refused, errors
+    outcome = at_once(
+        [
+            lambda r=r: actions.booking_create(item=item, resident=r, starts_at=starts_at, by=r)
+            for r in residents
+        ]
+    )
+    return outcome.refused, outcome.errors
 
 
 def test_the_last_place_goes_to_exactly_one_of_eight(community):

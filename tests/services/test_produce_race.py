@@ -1,23 +1,12 @@
 """8 residents reserve the last 5 units at the same moment, each on its own connection."""
 
-import threading
-
-import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
-
 from services.actions import produce as actions
 from services.models import Product, Reservation, ServiceProvider
+from tests.concurrency import POSTGRES_ONLY, at_once
 from tests.factories import ResidentProfileFactory
 from tests.services.factories import ProductFactory
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks are PostgreSQL's; CI runs this on PostgreSQL",
-    ),
-]
+pytestmark = POSTGRES_ONLY
 
 
 def test_eight_residents_reserve_the_last_five_units(community):
@@ -27,28 +16,16 @@ def test_eight_residents_reserve_the_last_five_units(community):
         stock=5,
     )
     residents = [ResidentProfileFactory(community=community).user for _ in range(8)]
-    barrier = threading.Barrier(len(residents))
-    refused, errors = [], []
-
-    def reserve(resident, quantity):
-        try:
-            barrier.wait(timeout=30)
-            actions.reservation_create(product=product, resident=resident, quantity=quantity)
-        except ValidationError as error:
-            refused.append(error)
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
     # Some want one, some want two: whatever the order, no more than 5 can be taken.
-    threads = [
-        threading.Thread(target=reserve, args=(r, 1 + i % 2)) for i, r in enumerate(residents)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcome = at_once(
+        [
+            lambda r=r, q=1 + i % 2: actions.reservation_create(
+                product=product, resident=r, quantity=q
+            )
+            for i, r in enumerate(residents)
+        ]
+    )
+    refused, errors = outcome.refused, outcome.errors
 
     assert errors == []
     reservations = list(Reservation.objects.filter(product=product))
@@ -67,25 +44,13 @@ def test_eight_residents_reserve_one_each_of_the_last_five(community):
         stock=5,
     )
     residents = [ResidentProfileFactory(community=community).user for _ in range(8)]
-    barrier = threading.Barrier(len(residents))
-    refused, errors = [], []
-
-    def reserve(resident):
-        try:
-            barrier.wait(timeout=30)
-            actions.reservation_create(product=product, resident=resident, quantity=1)
-        except ValidationError as error:
-            refused.append(error)
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=reserve, args=(r,)) for r in residents]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcome = at_once(
+        [
+            lambda r=r: actions.reservation_create(product=product, resident=r, quantity=1)
+            for r in residents
+        ]
+    )
+    refused, errors = outcome.refused, outcome.errors
 
     assert errors == []
     assert Reservation.objects.filter(product=product).count() == 5
