@@ -49,7 +49,7 @@ class ProductCreateView(CommunityStaffRequiredMixin, StaffFormPage, FormView):
 
     def get_initial(self):
         provider = self.request.GET.get("provider", "")
-        return {"provider": provider} if provider.isdigit() else {}
+        return {"provider": provider} if provider.isascii() and provider.isdigit() else {}
 
     def form_valid(self, form):
         try:
