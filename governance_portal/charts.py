@@ -122,11 +122,16 @@ SECOND_STEPS = (1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
 
 
 def nice_ticks(
-    low: float, high: float, count: int = TICKS, steps: Sequence[float] = ()
+    low: float,
+    high: float,
+    count: int = TICKS,
+    steps: Sequence[float] = (),
+    whole: bool = False,
 ) -> list[float]:
     """Round tick values covering ``low``..``high``; the axis starts at zero unless values are
     negative. Steps are 1, 2, 2.5 or 5 × 10ⁿ, or the smallest of ``steps`` that fits (e.g.
-    ``SECOND_STEPS`` so that times tick at whole minutes)."""
+    ``SECOND_STEPS`` so that times tick at whole minutes). ``whole``: the values are counts, so
+    ticks are whole numbers too (no 2.5, nothing below 1)."""
     low, high = min(low, 0.0), max(high, 0.0)
     if high == low:
         high = low + 1
@@ -136,7 +141,10 @@ def nice_ticks(
     if fitting:
         step = min(fitting)
     else:
-        step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if raw <= m * magnitude)
+        multipliers = (1, 2, 5, 10) if whole else (1, 2, 2.5, 5, 10)
+        step = next(m * magnitude for m in multipliers if raw <= m * magnitude)
+        if whole:
+            step = max(step, 1)
     first = math.floor(low / step) * step
     last = math.ceil(high / step) * step
     steps = round((last - first) / step)
@@ -171,7 +179,9 @@ def line_chart(
     left, right = MARGIN_LEFT, width - MARGIN_RIGHT
     top, bottom = MARGIN_TOP, height - MARGIN_BOTTOM
     values = [value for _, value in data] or [0.0]
-    ticks = nice_ticks(min(values), max(values), steps=tick_steps)
+    ticks = nice_ticks(
+        min(values), max(values), steps=tick_steps, whole=all(v.is_integer() for v in values)
+    )
     low, high = ticks[0], ticks[-1]
 
     def y_of(value: float) -> float:
@@ -231,7 +241,9 @@ def bar_chart(
     bottom = height - MARGIN_BOTTOM
     left, right = BAR_LABEL_WIDTH, width - BAR_VALUE_WIDTH
     values = [value for _, value in data] or [0.0]
-    ticks = nice_ticks(min(values), max(values), steps=tick_steps)
+    ticks = nice_ticks(
+        min(values), max(values), steps=tick_steps, whole=all(v.is_integer() for v in values)
+    )
     low, high = ticks[0], ticks[-1]
 
     def x_of(value: float) -> float:

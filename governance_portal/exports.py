@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -39,31 +40,65 @@ def neutralise(value) -> str | int | float | Decimal:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its tab name, header row and rows (raw values: cells are
+    neutralised when written)."""
+
+    title: str
+    header: Sequence[str]
+    rows: Iterable[Sequence]
+
+
+# Excel refuses these in sheet names, and names longer than 31 characters.
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+
+
+def _workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for sheet in sheets:
+        title = SHEET_TITLE_FORBIDDEN.sub(" ", str(sheet.title))[:31] or None
+        written = workbook.create_sheet(title=title)
+        written.append([neutralise(str(column)) for column in sheet.header])
+        for row in sheet.rows:
+            written.append([neutralise(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _attachment(
+    response: HttpResponse, filename: str, extension: str, dated: bool = True
+) -> HttpResponse:
+    """``dated``: today's date follows the name (lists change; a month's ledger is named by
+    its month instead)."""
+    if dated:
+        filename = f"{filename}-{timezone.localdate().isoformat()}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
+    return response
+
+
+def workbook_response(
+    *, filename: str, sheets: Iterable[Sheet], dated: bool = True
+) -> HttpResponse:
+    """An XLSX file with several sheets; ``filename`` without extension (ASCII: it goes into
+    a header)."""
+    response = HttpResponse(_workbook_bytes(sheets), content_type=XLSX_TYPE)
+    return _attachment(response, filename, "xlsx", dated)
+
+
 def export_response(
     *, filename: str, header: Sequence[str], rows: Iterable[Sequence], file_format: str
 ) -> HttpResponse:
     """``filename`` without extension; ``file_format`` is ``csv`` or ``xlsx``."""
-    cleaned = ([neutralise(value) for value in row] for row in rows)
-    stamp = timezone.localdate().isoformat()
     if file_format == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet()
-        sheet.append([str(title) for title in header])
-        for row in cleaned:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-        extension = "xlsx"
-    else:
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow([str(title) for title in header])
-        writer.writerows(cleaned)
-        # UTF-8 with BOM: Excel on Chinese Windows then reads the Chinese correctly.
-        response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
-        extension = "csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.{extension}"'
-    return response
+        return workbook_response(filename=filename, sheets=[Sheet("", header, rows)])
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow([str(title) for title in header])
+    writer.writerows([neutralise(value) for value in row] for row in rows)
+    # UTF-8 with BOM: Excel on Chinese Windows then reads the Chinese correctly.
+    response = HttpResponse("\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8")
+    return _attachment(response, filename, "csv")

@@ -26,7 +26,11 @@ def _account(username: str):
     from communities.validators import normalize_mainland_mobile
 
     users = get_user_model()._default_manager
-    user = users.filter(username__iexact=(username or "").strip()).first()
+    name = (username or "").strip()
+    if len(name) > users.model._meta.get_field("username").max_length:
+        # No account has so long a name; SQLite also refuses very long LIKE patterns.
+        return None
+    user = users.filter(username__iexact=name).first()
     phone = normalize_mainland_mobile(username or "")
     if user is None and phone:
         user = users.filter(phone=phone).first()

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("activities.urls")),
     path("", include("volunteers.urls")),
     path("", include("services.urls")),
+    path("", include("governance_portal.dashboards.urls")),
     path("admin/", admin.site.urls),
 ]
 

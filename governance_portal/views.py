@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView, PasswordResetConfirmView, PasswordResetView
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, Q, Value, When
 from django.http import HttpResponseRedirect
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -17,39 +18,87 @@ from communities.permissions import CommunityStaffRequiredMixin, scope_for
 from governance_portal import audit
 from governance_portal.display import COOKIE_AGE, DISPLAY_COOKIE, LARGE, STANDARD
 from governance_portal.filters import AuditEventFilter
+from governance_portal.headlines import latest_reports, street_headlines
 from governance_portal.models import AuditEvent
 from governance_portal.ratelimit import RateLimitMixin
 
 
 @method_decorator(login_not_required, name="dispatch")
 class HomeView(TemplateView):
+    """What is happening: activities near the visitor, the latest reports, this year's figures.
+
+    Anonymous visitors cost four queries (streets with their figures, their communities, the
+    activities, the reports) however many rows there are.
+    """
+
     template_name = "governance_portal/home.html"
+    upcoming_count = 6
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["streets"] = Street.objects.select_related("district").prefetch_related(
-            Prefetch("communities", queryset=Community.objects.order_by("name"))
-        )
         scope = scope_for(user)
         context["my_communities"] = (
             Community.objects.in_scope(scope).select_related("street") if scope.is_staff else []
         )
-        context["upcoming"] = Activity.objects.listed()[:6]
-        context["news"] = (
-            Activity.objects.filter(status=Activity.Status.COMPLETED)
-            .exclude(report="")
-            .select_related("community", "street")
-            .order_by("-ends_at", "-pk")[:3]
-        )
-        context["my_profile"] = (
+        profile = (
             ResidentProfile.objects.select_related("community", "compound")
             .filter(user=user)
             .first()
             if user.is_authenticated
             else None
         )
+        context["my_profile"] = profile
+        # The streets, their communities (the cards and the chooser) and their figures at once.
+        year = timezone.localdate().year
+        headlines = street_headlines(
+            Street.objects.select_related("district").prefetch_related(
+                Prefetch("communities", queryset=Community.objects.order_by("name"))
+            ),
+            year=year,
+            first_street_id=profile.community.street_id if profile else None,
+        )
+        # The resident's street comes first here too: in the street cards and the chooser.
+        streets = [headline.street for headline in headlines]
+        context["streets"] = streets
+        context["headlines"] = headlines
+        context["headline_year"] = year
+
+        chosen = self.chosen_community(streets)
+        context["community_chosen"] = chosen is not None
+        if chosen is None and profile is not None:
+            chosen = profile.community
+        context["near"] = chosen
+        context.update(self.upcoming(chosen))
+        context["reports"] = latest_reports()
         return context
+
+    def chosen_community(self, streets: list[Street]) -> Community | None:
+        """The community picked with ``?community=<pk>``; anything else is ignored."""
+        value = self.request.GET.get("community", "")
+        if not (value.isascii() and value.isdigit()):
+            return None
+        pk = int(value)
+        for street in streets:
+            for community in street.communities.all():
+                if community.pk == pk:
+                    return community
+        return None
+
+    def upcoming(self, near: Community | None) -> dict:
+        """Upcoming activities, those of ``near`` and street-wide ones of its street first."""
+        activities = Activity.objects.listed()
+        if near is None:
+            return {"upcoming_near": [], "upcoming": list(activities[: self.upcoming_count])}
+        is_near = Q(community_id=near.pk) | Q(community__isnull=True, street_id=near.street_id)
+        activities = activities.annotate(
+            is_near=Case(When(is_near, then=Value(1)), default=Value(0))
+        ).order_by("-is_near", "starts_at", "pk")[: self.upcoming_count]
+        activities = list(activities)
+        return {
+            "upcoming_near": [activity for activity in activities if activity.is_near],
+            "upcoming": [activity for activity in activities if not activity.is_near],
+        }
 
 
 @method_decorator(login_not_required, name="dispatch")

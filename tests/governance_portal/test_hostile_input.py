@@ -218,12 +218,18 @@ FILTER_PAGES: dict[str, str] = {
 }
 # Lists with a second form in the same query string (context key), attacked with the filters.
 EXTRA_FILTER_FORMS = {"services:booking_day": ("day_form",)}
+PERIOD_PARAMS = ("month", "quarter", "year", "start", "end")
 # Pages that read query parameters of their own, outside any form: the persona, the parameters.
 QUERY_PARAMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "services:led_board": (ANON, ("i",)),  # the screen's index
     "services:booking_create": (RESIDENT, ("day",)),
     "services:booking_desk": (STAFF, ("day",)),
     "services:product_create": (STAFF, ("provider",)),  # the provider to preselect
+    # The period of a dashboard or monthly report (governance_portal.dashboards.periods).
+    "dashboards:community_dashboard": (STAFF, PERIOD_PARAMS),
+    "dashboards:street_dashboard": (STREET, PERIOD_PARAMS),
+    "dashboards:community_report": (STAFF, PERIOD_PARAMS),
+    "dashboards:street_report": (STREET, PERIOD_PARAMS),
 }
 # Lists with a second paginated part, and its page parameter.
 EXTRA_PAGE_PARAMS = {"activities:drill_list": "actions_page"}

@@ -528,3 +528,12 @@ def test_logins_beyond_the_limit_get_429_even_with_the_right_password(
     assert refused.status_code == 429
     assert not is_logged_in(client)
     assert client.get(reverse("login")).status_code == 200  # reading the page is not limited
+
+
+# Regression: a very long name of LIKE wildcards was a 500 on SQLite ("pattern too complex").
+@pytest.mark.django_db
+def test_an_overlong_name_is_a_failed_login_not_an_error():
+    response = log_in(Client(), "%_" * 30_000, "whatever")
+
+    assert response.status_code == 200
+    assert not response.wsgi_request.user.is_authenticated

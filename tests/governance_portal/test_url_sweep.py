@@ -304,6 +304,14 @@ ACCESS = {
     "services:referral_create": COMMUNITY_STAFF,
     "services:referral_outcome": COMMUNITY_STAFF,
     "services:jobs_monthly": COMMUNITY_STAFF,
+    # Dashboards, the monthly report and the ledger
+    "dashboards:index": COMMUNITY_STAFF,
+    "dashboards:community_dashboard": COMMUNITY_STAFF,
+    "dashboards:community_report": COMMUNITY_STAFF,
+    "dashboards:community_ledger": COMMUNITY_STAFF,
+    "dashboards:street_dashboard": STREET_STAFF,  # the pk is a street
+    "dashboards:street_report": STREET_STAFF,
+    "dashboards:street_ledger": STREET_STAFF,
 }
 
 
@@ -770,7 +778,7 @@ def url_for(name: str, world) -> str:
         return reverse(name)
     if name == "password_reset_confirm":
         return reverse(name, kwargs={"uidb64": "MQ", "token": "set-password"})
-    if name.startswith("communities:street_"):
+    if name.startswith(("communities:street_", "dashboards:street_")):
         return reverse(name, kwargs={"pk": world["street"].pk})
     if name == "communities:compound_update":
         return reverse(name, kwargs={"pk": world["compound"].pk})
@@ -983,6 +991,9 @@ def test_url_sweep(name, persona, request, world):
         "services:reservation_station_list",
         "services:posting_update",
         "services:seeker_detail",
+        "dashboards:community_dashboard",
+        "dashboards:community_report",
+        "dashboards:community_ledger",
     ],
 )
 def test_outsider_staff_get_404_for_another_communitys_page(name, world, other_community_staff):

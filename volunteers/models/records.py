@@ -144,6 +144,9 @@ class ServiceRecord(models.Model):
             models.Index(fields=["volunteer", "status"], name="record_volunteer_status"),
             models.Index(fields=["status", "community"], name="record_status_community"),
             models.Index(fields=["served_on"], name="record_served_on"),
+            # Dashboards and ledgers: a unit's records of a period.
+            models.Index(fields=["community", "served_on"], name="record_community_served"),
+            models.Index(fields=["street", "served_on"], name="record_street_served"),
         ]
 
     def __str__(self) -> str:
