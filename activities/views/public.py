@@ -1,7 +1,7 @@
 """Pages anyone may open: the activity list, an activity, the news feed, calendar files."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Prefetch
+from django.db.models import Exists, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -42,9 +42,13 @@ class ActivityDetailView(DetailView):
     template_name = "activities/activity_detail.html"
 
     def get_queryset(self):
-        scope = scope_for(self.request.user)
+        user = self.request.user
+        scope = scope_for(user)
+        viewer = user.pk if user.is_authenticated else None
         return (
-            Activity.objects.visible_to(self.request.user, scope)
+            Activity.objects.visible_to(user, scope)
+            # Whether the viewer may sign up at all, in the same query as the activity.
+            .annotate(viewer_is_resident=Exists(ResidentProfile.objects.filter(user_id=viewer)))
             .select_related("community", "street")
             .prefetch_related(
                 Prefetch("photos", queryset=ActivityPhoto.objects.order_by("pk")),
@@ -65,9 +69,8 @@ class ActivityDetailView(DetailView):
             scope.is_staff and Activity.objects.manageable_by(scope).filter(pk=activity.pk).exists()
         )
         context["my_signup"] = None
-        context["is_resident"] = False
+        context["is_resident"] = activity.viewer_is_resident
         if user.is_authenticated:
-            context["is_resident"] = ResidentProfile.objects.filter(user=user).exists()
             context["my_signup"] = (
                 Signup.objects.active()
                 .with_waitlist_position()
