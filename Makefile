@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test install install-dev lint format messages browser check-deploy clean
+.PHONY: run test install install-dev lint format messages browser check-deploy clean bench bench-s bench-tools
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,25 @@ messages: install-dev
 check-deploy: install
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	  DJANGO_ALLOWED_HOSTS=portal.example.cn $(PY) manage.py check --deploy --fail-level WARNING
+
+## make bench: the city-scale benchmark at S and L on PostgreSQL at 127.0.0.1 (docs/performance.md)
+BENCH_ARGS ?=
+$(VENV)/.installed-bench: requirements-bench.txt requirements-dev.txt $(VENV)/.installed-dev
+	$(PIP) install --quiet -r requirements-bench.txt
+	touch $@
+
+bench-tools: $(VENV)/.installed-bench
+	@command -v wrk >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
+	@pg_isready -h 127.0.0.1 -p 5432 -q || \
+	  pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -1)" main start
+
+bench: bench-tools
+	$(PY) -m bench.run --sizes S,L $(BENCH_ARGS)
+
+## make bench-s: the same at S only (a couple of minutes)
+bench-s: bench-tools
+	$(PY) -m bench.run --sizes S --latency-sizes S $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

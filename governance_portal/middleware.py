@@ -12,21 +12,25 @@ from django.utils.translation import gettext as _
 
 from communities.permissions import scope_for
 
-# No inline scripts or styles anywhere: every script and stylesheet is a file under static/.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data: blob:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+
+def content_security_policy(media_sources=()) -> str:
+    """No inline scripts or styles anywhere: every script and stylesheet is a file under
+    static/. Images may also come from the media storage (``settings.MEDIA_SOURCES``: the S3
+    endpoint or custom domain when media live in object storage)."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            " ".join(["img-src 'self' data: blob:", *media_sources]),
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 class SecurityHeadersMiddleware:
@@ -34,10 +38,11 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.policy = content_security_policy(getattr(settings, "MEDIA_SOURCES", ()))
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", self.policy)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)  # max-age=0, no-cache, no-store, private

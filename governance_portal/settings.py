@@ -97,6 +97,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL;",
     }
+# A read replica for reports (docs/deploy.md). Nothing reads from it unless a query asks with
+# ``.using(reporting_database())``; the router keeps every write and migration on the primary.
+_replica_url = env_str("DATABASE_REPLICA_URL", "")
+if _replica_url:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=0)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL is not a valid database URL: {exc}"
+        ) from None
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    # Tests read the replica's alias from the test database of the primary.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["governance_portal.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts ------------------------------------------------------------------------------
@@ -163,8 +178,55 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Uploaded files on S3-compatible object storage (MinIO, OSS, OBS, COS, S3) when a bucket is set,
+# so every app server sees the same files. Objects are private and links are signed for an hour:
+# the bucket holds volunteers' evidence photos as well as the public activity photos.
+S3_BUCKET = env_str("PORTAL_S3_BUCKET", "")
+_s3 = {
+    "endpoint_url": env_str("PORTAL_S3_ENDPOINT_URL", ""),
+    "access_key": env_str("PORTAL_S3_ACCESS_KEY_ID", ""),
+    "secret_key": env_str("PORTAL_S3_SECRET_ACCESS_KEY", ""),
+    "region_name": env_str("PORTAL_S3_REGION", ""),
+    "custom_domain": env_str("PORTAL_S3_CUSTOM_DOMAIN", ""),
+    "addressing_style": env_choice(
+        "PORTAL_S3_ADDRESSING_STYLE", "auto", {"auto", "path", "virtual"}
+    ),
+}
+# Where the browser fetches media from, for the Content-Security-Policy's img-src ("" = 'self').
+MEDIA_SOURCES: list[str] = []
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            **{option: value or None for option, value in _s3.items()},
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 3600,
+            # Like the file system: a second file of the same name gets a new name.
+            "file_overwrite": False,
+        },
+    }
+    if _s3["custom_domain"]:
+        MEDIA_SOURCES = [f"https://{_s3['custom_domain'].split('/')[0]}"]
+    elif _s3["endpoint_url"]:
+        _endpoint = _s3["endpoint_url"].rstrip("/")
+        _scheme, _separator, _host = _endpoint.partition("://")
+        if not _host:
+            raise ImproperlyConfigured(
+                f"PORTAL_S3_ENDPOINT_URL must be a URL like https://host; got {_endpoint!r}."
+            )
+        _host = _host.split("/")[0]
+        MEDIA_SOURCES = [f"{_scheme}://{_host}", f"{_scheme}://*.{_host}"]
+    else:
+        MEDIA_SOURCES = ["https://*.amazonaws.com"]
+elif any(_s3[option] for option in _s3 if option != "addressing_style"):
+    raise ImproperlyConfigured(
+        "PORTAL_S3_BUCKET must be set when other PORTAL_S3_* variables are (media would "
+        "silently stay on the local disk)."
+    )
 
-# --- Cache: Redis when REDIS_URL is set (several app processes share it), else in-process ---
+# --- Cache and sessions: Redis when REDIS_URL is set (shared by every app process) -------
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -174,6 +236,9 @@ if REDIS_URL:
             "KEY_PREFIX": "portal",
         }
     }
+    # Sessions read from Redis and written through to the database, which stays the truth: a
+    # Redis restart, flush or eviction costs a database read, never a logout (docs/deploy.md).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -219,3 +284,5 @@ LOGGING = {
 PORTAL_NAME = _("Five Forces Community Governance Portal")
 # Where residents reach the portal: links in e-mails are built on it.
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# `make bench` only (bench/, docs/performance.md): serves the trivial ceiling view /bench/ok/.
+BENCHMARK = env_bool("PORTAL_BENCHMARK", False)

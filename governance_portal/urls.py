@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from django.views.static import serve
 
-from governance_portal import views
+from governance_portal import bench_views, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -33,6 +33,9 @@ urlpatterns = [
     path("", include("governance_portal.dashboards.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCHMARK:
+    urlpatterns += bench_views.urlpatterns
 
 if settings.DEBUG:
     # Development only; in production the reverse proxy serves media (docs/deploy.md).

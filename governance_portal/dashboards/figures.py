@@ -20,6 +20,7 @@ Rules of counting (docs/dashboards.md):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
@@ -253,8 +254,16 @@ def with_figures(
     the street; ``STREET_OWN``: only its street-wide rows), each row annotated with every
     measure under ``prefix``: one query, whatever the data behind it."""
     return queryset.annotate(
-        **{f"{prefix}{name}": _scalar(measure, level, period) for name, measure in MEASURES.items()}
+        **{f"{prefix}{name}": _measure(name, level, period) for name in MEASURES}
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _measure(name: str, level: str, period: Period):
+    """``_scalar``, built once per process for each period: building the 32 subqueries costs
+    more than running them. The expression is never changed in place (annotate resolves a
+    copy), so sharing it between requests and threads is safe."""
+    return _scalar(MEASURES[name], level, period)
 
 
 def _percent(part, whole) -> int | None:

@@ -259,3 +259,20 @@ def test_no_template_has_a_style_attribute_or_element():
 
 def test_no_template_has_a_javascript_url():
     assert offenders(JAVASCRIPT_URL) == []
+
+
+def test_images_may_come_from_the_media_storage_and_nowhere_else(db, settings):
+    settings.MEDIA_SOURCES = ["https://oss.example.cn", "https://*.oss.example.cn"]
+
+    policy = Client().get(reverse("home")).headers["Content-Security-Policy"]
+
+    assert "img-src 'self' data: blob: https://oss.example.cn https://*.oss.example.cn;" in policy
+    assert "script-src 'self';" in policy
+
+
+def test_without_object_storage_images_come_from_the_portal_only(db, settings):
+    settings.MEDIA_SOURCES = []
+
+    policy = Client().get(reverse("home")).headers["Content-Security-Policy"]
+
+    assert "img-src 'self' data: blob:;" in policy
