@@ -25,6 +25,10 @@ class Scope:
     street_ids: frozenset[int] = field(default_factory=frozenset)
     community_ids: frozenset[int] = field(default_factory=frozenset)
 
+    def cache_key(self) -> tuple:
+        """What a page that shows only this scope's rows may be cached under."""
+        return (self.everything, tuple(sorted(self.street_ids)), tuple(sorted(self.community_ids)))
+
     @property
     def is_staff(self) -> bool:
         """True for anyone who may act on at least one community (or everything)."""
@@ -54,7 +58,8 @@ EVERYTHING = Scope(everything=True)
 
 
 def scope_for(user) -> Scope:
-    """The scope of ``user``, computed once per user object (two queries for staff, none else)."""
+    """The scope of ``user``, computed once per user object: two queries for staff, none for
+    anyone else (the session's user arrives knowing whether they hold a post)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return NO_SCOPE
     cached = getattr(user, _CACHE_ATTRIBUTE, None)
@@ -62,6 +67,9 @@ def scope_for(user) -> Scope:
         return cached
     if user.is_superuser:
         scope = EVERYTHING
+    elif getattr(user, "holds_staff_post", None) is False:
+        # Loaded by the login backend, which already asked: no active post, no scope.
+        scope = Scope()
     else:
         rows = (
             StaffAssignment.objects.active()
