@@ -63,6 +63,8 @@ bench-tools: $(VENV)/.installed-bench
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
 	@pg_isready -h 127.0.0.1 -p 5432 -q || \
 	  pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -1)" main start
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
 
 bench: bench-tools
 	$(PY) -m bench.run --sizes S,L $(BENCH_ARGS)

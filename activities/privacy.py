@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import CareLog, ClubMember, Tree, TreeAdoption
+from governance_portal import pagecache
 
 
 def activity_parts_anonymise(*, user) -> None:
@@ -25,3 +26,4 @@ def activity_parts_anonymise(*, user) -> None:
         for storage, name in files:
             transaction.on_commit(lambda s=storage, n=name: s.delete(n))
     ClubMember.objects.filter(resident=user, left_at__isnull=True).update(left_at=now)
+    pagecache.invalidate()  # a tree's tag name is on its activity's cached page

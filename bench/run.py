@@ -41,6 +41,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432"),
         help="The PostgreSQL server (no database name).",
     )
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+        help="REDIS_URL of the app (cache and sessions shared by the workers, as deployed with "
+        "several); its database is emptied before each size. Empty: per-process caches.",
+    )
     args = parser.parse_args(argv)
     args.sizes = [s.strip().upper() for s in args.sizes.split(",") if s.strip()]
     args.latency_sizes = {s.strip().upper() for s in args.latency_sizes.split(",") if s.strip()}
@@ -110,7 +116,9 @@ def run_size(args, size: str, workdir: Path) -> dict:
     seed_seconds = server.prepare(args.postgres, name, size, manifest_path, log)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     db_url = server.database_url(args.postgres, name)
-    env = server.app_env(db_url, secret_key=server.new_secret_key())
+    env = server.app_env(db_url, secret_key=server.new_secret_key(), REDIS_URL=args.redis)
+    if args.redis:
+        server.empty_redis(args.redis)
     data: dict = {"database": name, "seed_seconds": seed_seconds, "rows": manifest.get("rows")}
 
     say(f"{size}: SQL queries and buffers per page (in-process, Django test client)")
@@ -157,6 +165,7 @@ def main(argv: list[str] | None = None) -> dict:
         "machine": machine(args.postgres),
         "settings": {
             "gunicorn": f"{server.WORKERS} sync workers, DEBUG off, CONN_MAX_AGE 600",
+            "redis": args.redis or "none (per-process caches, sessions in the database)",
             "wrk": f"-t{args.threads} -c{args.connections} -d{args.duration}s",
             "locust": f"{args.users} users, wait between(1, 3) s, {args.latency_seconds} s "
             f"after the ramp, at {', '.join(sorted(args.latency_sizes)) or 'no size'}",

@@ -68,6 +68,13 @@ def app_env(db_url: str, *, secret_key: str, **extra: str) -> dict[str, str]:
     return env
 
 
+def empty_redis(url: str) -> None:
+    """The benchmark's own Redis database, emptied: no cached page or session of an earlier run."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
 def new_secret_key() -> str:
     return "bench-" + secrets.token_urlsafe(48)
 

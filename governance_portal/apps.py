@@ -7,6 +7,7 @@ class GovernancePortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from governance_portal import audit
+        from governance_portal import audit, pagecache
 
         audit.connect()
+        pagecache.connect()

@@ -296,6 +296,16 @@ def _clean_text(value):
     return value
 
 
+WRITES = frozenset(
+    {
+        AuditEvent.Action.CREATE,
+        AuditEvent.Action.UPDATE,
+        AuditEvent.Action.DELETE,
+        AuditEvent.Action.BULK,
+    }
+)
+
+
 def record(
     *,
     action: str,
@@ -309,7 +319,14 @@ def record(
     street_id: int | None = None,
     community_id: int | None = None,
 ) -> AuditEvent:
-    """Write one event. ``user`` overrides the request's actor (e.g. a failed login's name)."""
+    """Write one event. ``user`` overrides the request's actor (e.g. a failed login's name).
+
+    A create, change or delete also drops the short page caches (``pagecache.invalidate``):
+    it covers the audited writes that send no model signal (``QuerySet.update``)."""
+    if action in WRITES:
+        from governance_portal import pagecache
+
+        pagecache.invalidate()
     actor, actor_repr, ip, _audited = _current()
     if user is not None:
         actor, actor_repr = (user if user.pk else None), mask_login_name(user.get_username())

@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from django.views.static import serve
 
@@ -13,7 +14,8 @@ urlpatterns = [
     path("display/", views.DisplayModeView.as_view(), name="display_mode"),
     path("privacy/", views.PrivacyNoticeView.as_view(), name="privacy_notice"),
     path("manage/audit/", views.AuditLogView.as_view(), name="audit_log"),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # Token-free like the display mode: choosing a language changes nothing but a cookie.
+    path("i18n/setlang/", csrf_exempt(login_not_required(set_language)), name="set_language"),
     path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
     path(
         "accounts/password_reset/",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import ListView, TemplateView
 
 from activities.models import Activity
@@ -20,10 +21,12 @@ from governance_portal.display import COOKIE_AGE, DISPLAY_COOKIE, LARGE, STANDAR
 from governance_portal.filters import AuditEventFilter
 from governance_portal.headlines import latest_reports, street_headlines
 from governance_portal.models import AuditEvent
+from governance_portal.pagecache import anonymous_page, key, remember
 from governance_portal.ratelimit import RateLimitMixin
 
 
 @method_decorator(login_not_required, name="dispatch")
+@method_decorator(anonymous_page("home"), name="dispatch")
 class HomeView(TemplateView):
     """What is happening: activities near the visitor, the latest reports, this year's figures.
 
@@ -51,12 +54,17 @@ class HomeView(TemplateView):
         context["my_profile"] = profile
         # The streets, their communities (the cards and the chooser) and their figures at once.
         year = timezone.localdate().year
-        headlines = street_headlines(
-            Street.objects.select_related("district").prefetch_related(
-                Prefetch("communities", queryset=Community.objects.order_by("name"))
+        first_street_id = profile.community.street_id if profile else None
+        # Yearly totals of every street: kept until the next write (governance_portal.pagecache).
+        headlines = remember(
+            key("headlines", year, first_street_id),
+            lambda: street_headlines(
+                Street.objects.select_related("district").prefetch_related(
+                    Prefetch("communities", queryset=Community.objects.order_by("name"))
+                ),
+                year=year,
+                first_street_id=first_street_id,
             ),
-            year=year,
-            first_street_id=profile.community.street_id if profile else None,
         )
         # The resident's street comes first here too: in the street cards and the chooser.
         streets = [headline.street for headline in headlines]
@@ -102,8 +110,12 @@ class HomeView(TemplateView):
 
 
 @method_decorator(login_not_required, name="dispatch")
+@method_decorator(csrf_exempt, name="dispatch")
 class DisplayModeView(View):
-    """POST ``mode=large|standard``; remembered per browser in a cookie, works without JS."""
+    """POST ``mode=large|standard``; remembered per browser in a cookie, works without JS.
+
+    Without a CSRF token (like the language form beside it in the footer): a forged POST could
+    only change this preference, and a footer without tokens lets public pages be cached."""
 
     http_method_names = ["post"]
 

@@ -249,6 +249,19 @@ class Activity(models.Model):
             models.Index(fields=["kind", "starts_at"], name="activity_kind_start"),
             # The news feed: completed activities by date.
             models.Index(fields=["status", "-ends_at"], name="activity_status_end_desc"),
+            # The public list's page and its count, in its own order; ``ends_at`` is a key so that
+            # published activities already over are skipped inside the index (docs/performance.md).
+            models.Index(
+                fields=["starts_at", "id", "ends_at"],
+                condition=Q(status="published"),
+                name="activity_public_list",
+            ),
+            # The news feed's page and its count: completed activities with a report.
+            models.Index(
+                fields=["-ends_at", "-id"],
+                condition=Q(status="completed") & ~Q(report=""),
+                name="activity_news_feed",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,6 +26,7 @@ from activities.qr import qr_svg
 from communities.filters import name_or_phone
 from communities.permissions import CommunityStaffRequiredMixin
 from governance_portal.form_errors import add_action_error
+from governance_portal.pagecache import CachedBodyMixin
 
 
 class ManagedActivityMixin(CommunityStaffRequiredMixin):
@@ -44,9 +45,13 @@ class ManagedActivityMixin(CommunityStaffRequiredMixin):
         return super().get_context_data(**kwargs)
 
 
-class ManageActivityListView(CommunityStaffRequiredMixin, ListView):
+class ManageActivityListView(CommunityStaffRequiredMixin, CachedBodyMixin, ListView):
     template_name = "activities/manage_list.html"
+    body_template = "activities/includes/_manage_list_body.html"
     paginate_by = 25
+
+    def body_key(self) -> tuple:
+        return self.scope.cache_key()
 
     def get_queryset(self):
         queryset = (

@@ -1,11 +1,14 @@
 """Pages anyone may open: the activity list, an activity, the news feed, calendar files."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Exists, Prefetch
+from django.core.cache import cache
+from django.db.models import Exists, Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import DetailView, ListView
 
@@ -15,14 +18,30 @@ from activities.forms import SignupForm
 from activities.models import Activity, ActivityPhoto, Signup
 from communities.models import ResidentProfile, ResourceAllocation
 from communities.permissions import scope_for
+from governance_portal import pagecache
+from governance_portal.pagecache import anonymous_page
+from governance_portal.pagination import LookaheadPaginator
 
 LIST_RELATED = ("community", "street")
+PUBLIC_PARTS = {
+    "facts": "activities/includes/_detail_facts.html",
+    "about": "activities/includes/_detail_about.html",
+}
+PUBLIC_RELATED = (
+    Prefetch("photos", queryset=ActivityPhoto.objects.order_by("pk")),
+    "partners",
+    Prefetch(
+        "allocations", queryset=ResourceAllocation.objects.select_related("resource").order_by("pk")
+    ),
+)
 
 
 @method_decorator(login_not_required, name="dispatch")
+@method_decorator(anonymous_page("activity_list"), name="dispatch")
 class ActivityListView(ListView):
     template_name = "activities/activity_list.html"
     paginate_by = 20
+    paginator_class = LookaheadPaginator
 
     def get_queryset(self):
         queryset = (
@@ -50,15 +69,9 @@ class ActivityDetailView(DetailView):
             # Whether the viewer may sign up at all, in the same query as the activity.
             .annotate(viewer_is_resident=Exists(ResidentProfile.objects.filter(user_id=viewer)))
             .select_related("community", "street")
-            .prefetch_related(
-                Prefetch("photos", queryset=ActivityPhoto.objects.order_by("pk")),
-                "partners",
-                "volunteer_roles",
-                Prefetch(
-                    "allocations",
-                    queryset=ResourceAllocation.objects.select_related("resource").order_by("pk"),
-                ),
-            )
+            # The roles are shown to each viewer with their own place in them; the rest of the
+            # activity's relations only when its public parts are rendered (public_parts).
+            .prefetch_related("volunteer_roles")
         )
 
     def get_context_data(self, **kwargs):
@@ -85,15 +98,44 @@ class ActivityDetailView(DetailView):
             and now < activity.signup_opens_at
         )
         context["form"] = SignupForm()
+        context.update(self.public_parts(context))
         return context
+
+    def get(self, request, *args, **kwargs):
+        # The keys of the public parts before any row is read: a write that commits while this
+        # request runs then leaves nothing stale under the version that follows it.
+        language = getattr(request, "LANGUAGE_CODE", "")
+        self.public_keys = {
+            name: pagecache.key("activity", name, kwargs["pk"], language) for name in PUBLIC_PARTS
+        }
+        return super().get(request, *args, **kwargs)
+
+    def public_parts(self, context) -> dict:
+        """The facts and the about-part of the page are the same for every visitor: they are
+        kept until the next write (governance_portal.pagecache), and the relations only they
+        show (photos, partners, donations) are read only when they are rendered."""
+        found = cache.get_many(list(self.public_keys.values()))
+        if len(found) < len(self.public_keys):
+            prefetch_related_objects([self.object], *PUBLIC_RELATED)
+        parts = {}
+        for name, entry_key in self.public_keys.items():
+            html = found.get(entry_key)
+            if html is None:
+                html = render_to_string(PUBLIC_PARTS[name], context, request=self.request)
+                if "csrfmiddlewaretoken" not in html:
+                    cache.set(entry_key, html, pagecache.fragment_seconds())
+            parts[name] = mark_safe(html)
+        return parts
 
 
 @method_decorator(login_not_required, name="dispatch")
+@method_decorator(anonymous_page("news"), name="dispatch")
 class NewsFeedView(ListView):
     """动态: completed activities with their reports and photos, newest first."""
 
     template_name = "activities/news_list.html"
     paginate_by = 10
+    paginator_class = LookaheadPaginator
 
     def get_queryset(self):
         return (

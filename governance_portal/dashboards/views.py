@@ -36,6 +36,7 @@ from governance_portal.dashboards.figures import (
 from governance_portal.dashboards.periods import MonthForm, Period, PeriodForm, shortcuts
 from governance_portal.exports import workbook_response
 from governance_portal.models import AuditEvent
+from governance_portal.pagecache import CachedBodyMixin
 
 
 class DashboardIndexView(CommunityStaffRequiredMixin, TemplateView):
@@ -137,8 +138,21 @@ class UnitPageMixin:
         return context
 
 
-class DashboardView(UnitPageMixin, TemplateView):
+class DashboardView(CachedBodyMixin, UnitPageMixin, TemplateView):
+    """The dashboard's body (figures, charts, comparison) is the same for everyone who may see
+    the unit, so it is kept until the next write (``pagecache.CachedBodyMixin``): a hit costs
+    the scope check of the unit and no figure query."""
+
     template_name = "governance_portal/dashboards/dashboard.html"
+    body_template = "governance_portal/dashboards/_dashboard_body.html"
+
+    def body_key(self) -> tuple:
+        period = self.form_class(self.request.GET or None).period
+        self.unit = get_object_or_404(self.units(), pk=self.kwargs["pk"])  # in scope, or 404
+        return (self.level, self.unit.pk, period.kind, period.start, period.end)
+
+    def page_context(self) -> dict:
+        return {"unit": self.unit}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
