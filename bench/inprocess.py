@@ -47,12 +47,12 @@ def measure_pages(manifest: dict) -> dict:
     Python-level caches), queries of the same request repeated at once, and the shared
     buffers the cold request's reads touch (each SELECT re-run under EXPLAIN ANALYZE)."""
     from django.contrib.auth import get_user_model
-    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
     from bench.pages import PAGES
+    from governance_portal import pagecache
 
     users = get_user_model().objects
     results = {}
@@ -65,7 +65,7 @@ def measure_pages(manifest: dict) -> dict:
         if path != expected:
             raise RuntimeError(f"bench.pages has {path} for {page.url_name}, Django {expected}")
         client.get(path)
-        cache.clear()
+        pagecache.store.clear()
         response, captured = _get(client, path)
         _, repeated = _get(client, path)
         statements = []

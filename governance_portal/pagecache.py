@@ -26,11 +26,12 @@ from functools import wraps
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.connection import ConnectionProxy
 from django.utils.safestring import mark_safe
 
 from governance_portal.display import DISPLAY_COOKIE, LARGE
@@ -39,18 +40,21 @@ SECONDS = 10  # whole anonymous pages
 FRAGMENT_SECONDS = 60  # parts of pages that only a write changes
 _VERSION_KEY = "pagecache:version"
 WATCHED_APPS = frozenset({"activities", "communities", "volunteers", "services"})
+#: The cache alias of pages and their parts (settings.CACHES["pages"]), apart from "default"
+#: where the rate-limit counters live: a flood of distinct addresses must not evict those.
+store = ConnectionProxy(caches, "pages")
 
 
 def version() -> int:
-    current = cache.get(_VERSION_KEY)
+    current = store.get(_VERSION_KEY)
     if current is None:
-        cache.add(_VERSION_KEY, time.time_ns(), None)
-        current = cache.get(_VERSION_KEY)
+        store.add(_VERSION_KEY, time.time_ns(), None)
+        current = store.get(_VERSION_KEY)
     return current
 
 
 def _bump() -> None:
-    cache.set(_VERSION_KEY, time.time_ns(), None)
+    store.set(_VERSION_KEY, time.time_ns(), None)
 
 
 def invalidate() -> None:
@@ -80,10 +84,10 @@ def key(kind: str, *parts) -> str:
 def remember(entry_key: str, compute):
     """``compute()``'s value from the cache under ``entry_key`` (from ``key``, made before any
     data is read), or computed and kept for ``fragment_seconds()``."""
-    value = cache.get(entry_key)
+    value = store.get(entry_key)
     if value is None:
         value = compute()
-        cache.set(entry_key, value, fragment_seconds())
+        store.set(entry_key, value, fragment_seconds())
     return value
 
 
@@ -112,25 +116,25 @@ def anonymous_page(kind: str, seconds: int = SECONDS):
                 getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
                 request.COOKIES.get(DISPLAY_COOKIE) == LARGE,
             )
-            entry = cache.get(entry_key)
+            entry = store.get(entry_key)
             if entry is not None:
                 content_type, content = entry
                 return HttpResponse(content, content_type=content_type)
             response = view(request, *args, **kwargs)
 
-            def store(rendered):
+            def keep(rendered):
                 if (
                     rendered.status_code == 200
                     and not rendered.streaming
                     and not rendered.cookies
                     and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
                 ):
-                    cache.set(entry_key, (rendered["Content-Type"], rendered.content), seconds)
+                    store.set(entry_key, (rendered["Content-Type"], rendered.content), seconds)
 
             if getattr(response, "is_rendered", True):
-                store(response)
+                keep(response)
             else:
-                response.add_post_render_callback(store)
+                response.add_post_render_callback(keep)
             return response
 
         return wrapped
@@ -185,7 +189,7 @@ class CachedBodyMixin:
             request.GET.urlencode(),
             getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
         )
-        body = cache.get(self.body_cache_key)
+        body = store.get(self.body_cache_key)
         if body is not None:
             return self.response_class(
                 request=request,
@@ -199,6 +203,6 @@ class CachedBodyMixin:
         if "body" not in context:
             body = render_to_string(self.body_template, context, request=self.request)
             if "csrfmiddlewaretoken" not in body:  # a token is per visitor: never shared
-                cache.set(self.body_cache_key, body, fragment_seconds())
+                store.set(self.body_cache_key, body, fragment_seconds())
             context["body"] = body
         return super().render_to_response(context, **response_kwargs)

@@ -234,13 +234,29 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
-        }
+        },
+        # Pages and parts of pages (governance_portal.pagecache): every entry expires within a
+        # minute, so they never crowd out the rate-limit counters of "default".
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal-pages",
+        },
     }
     # Sessions read from Redis and written through to the database, which stays the truth: a
     # Redis restart, flush or eviction costs a database read, never a logout (docs/deploy.md).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Its own store: a flood of distinct page addresses evicts only other pages, never the
+        # rate-limit counters of "default" (a per-process cache drops its oldest third when full).
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
 
 # Requests per client address and window on public forms (governance_portal.ratelimit).
 RATE_LIMIT_REGISTRATION_PER_HOUR = env_int("RATE_LIMIT_REGISTRATION_PER_HOUR", 10, minimum=1)

@@ -8,14 +8,20 @@ from django.views.i18n import set_language
 from django.views.static import serve
 
 from governance_portal import bench_views, views
+from governance_portal.display import same_site_only
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("display/", views.DisplayModeView.as_view(), name="display_mode"),
     path("privacy/", views.PrivacyNoticeView.as_view(), name="privacy_notice"),
     path("manage/audit/", views.AuditLogView.as_view(), name="audit_log"),
-    # Token-free like the display mode: choosing a language changes nothing but a cookie.
-    path("i18n/setlang/", csrf_exempt(login_not_required(set_language)), name="set_language"),
+    # Token-free like the display mode: choosing a language changes nothing but a cookie, and
+    # a POST from another site is refused.
+    path(
+        "i18n/setlang/",
+        csrf_exempt(login_not_required(same_site_only(set_language))),
+        name="set_language",
+    ),
     path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
     path(
         "accounts/password_reset/",

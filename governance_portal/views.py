@@ -17,7 +17,7 @@ from communities.forms import PortalAuthenticationForm
 from communities.models import Community, ResidentProfile, Street
 from communities.permissions import CommunityStaffRequiredMixin, scope_for
 from governance_portal import audit
-from governance_portal.display import COOKIE_AGE, DISPLAY_COOKIE, LARGE, STANDARD
+from governance_portal.display import COOKIE_AGE, DISPLAY_COOKIE, LARGE, STANDARD, same_site_only
 from governance_portal.filters import AuditEventFilter
 from governance_portal.headlines import latest_reports, street_headlines
 from governance_portal.models import AuditEvent
@@ -111,11 +111,12 @@ class HomeView(TemplateView):
 
 @method_decorator(login_not_required, name="dispatch")
 @method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(same_site_only, name="dispatch")
 class DisplayModeView(View):
     """POST ``mode=large|standard``; remembered per browser in a cookie, works without JS.
 
-    Without a CSRF token (like the language form beside it in the footer): a forged POST could
-    only change this preference, and a footer without tokens lets public pages be cached."""
+    Without a CSRF token (like the language form beside it in the footer), so that public pages
+    can be cached; a POST from another site is refused (``same_site_only``)."""
 
     http_method_names = ["post"]
 

@@ -12,12 +12,18 @@ from tests.factories import (
 )
 
 
+def clear_caches() -> None:
+    """Rate-limit counters (the default cache) and pages (``pages``): none left."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters live in the cache: every test starts with none."""
-    from django.core.cache import cache
-
-    cache.clear()
+    """Every test starts with no rate-limit counter and no cached page."""
+    clear_caches()
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,6 @@
 """Pages anyone may open: the activity list, an activity, the news feed, calendar files."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.db.models import Exists, Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -114,7 +113,7 @@ class ActivityDetailView(DetailView):
         """The facts and the about-part of the page are the same for every visitor: they are
         kept until the next write (governance_portal.pagecache), and the relations only they
         show (photos, partners, donations) are read only when they are rendered."""
-        found = cache.get_many(list(self.public_keys.values()))
+        found = pagecache.store.get_many(list(self.public_keys.values()))
         if len(found) < len(self.public_keys):
             prefetch_related_objects([self.object], *PUBLIC_RELATED)
         parts = {}
@@ -123,7 +122,7 @@ class ActivityDetailView(DetailView):
             if html is None:
                 html = render_to_string(PUBLIC_PARTS[name], context, request=self.request)
                 if "csrfmiddlewaretoken" not in html:
-                    cache.set(entry_key, html, pagecache.fragment_seconds())
+                    pagecache.store.set(entry_key, html, pagecache.fragment_seconds())
             parts[name] = mark_safe(html)
         return parts
 

@@ -27,7 +27,6 @@ from django import forms
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
 from django.test import Client
@@ -47,7 +46,7 @@ from services.actions import bookings as booking_actions
 from services.models import TimeSlot
 from services.slots import SLOT_FORMAT, local_moment
 from tests.activities.factories import ActivityFactory
-from tests.conftest import client_for
+from tests.conftest import clear_caches, client_for
 from tests.factories import PASSWORD, ResidentProfileFactory
 from tests.governance_portal import test_url_sweep as sweep
 from volunteers.models import Volunteer
@@ -1105,8 +1104,8 @@ def assert_no_nul_stored() -> None:
 
 @contextmanager
 def rolled_back() -> Iterator[None]:
-    """Run one example in a savepoint and undo it; fresh rate-limit counters for each."""
-    cache.clear()
+    """Run one example in a savepoint and undo it; fresh rate-limit counters and pages for each."""
+    clear_caches()
     with transaction.atomic():
         yield
         transaction.set_rollback(True)
@@ -1228,6 +1227,7 @@ def test_nul_never_reaches_the_database(name, persona, which, records, request):
 @FUZZ
 @given(data=st.data())
 def test_hostile_filters_never_break_a_list(name, data, records, request):
+    clear_caches()  # each example reads the page's own form, never a cached page
     client = client_for(user_for(FILTER_PAGES[name], request))
     url = page_url(name, records, client)
     context = client.get(url).context

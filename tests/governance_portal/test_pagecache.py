@@ -147,6 +147,24 @@ def test_the_footer_has_no_csrf_token_and_its_forms_still_work(community):
     assert 'lang="en"' in client.get(LIST).content.decode()
 
 
+@pytest.mark.parametrize("name", ["set_language", "display_mode"])
+def test_a_footer_form_sent_from_another_site_changes_nothing(name):
+    client = Client()
+    data = {"language": "en", "mode": LARGE, "next": LIST}
+    forged = [
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_ORIGIN": "null"},
+    ]
+    for headers in forged:
+        response = client.post(reverse(name), data, **headers)
+        assert response.status_code == 403
+        assert not client.cookies
+    same = client.post(reverse(name), data, HTTP_ORIGIN="http://testserver")
+    assert same.status_code == 302
+    assert client.cookies
+
+
 def test_other_forms_still_need_their_token(community, resident):
     activity = ActivityFactory(community=community)
     client = Client(enforce_csrf_checks=True)
@@ -224,6 +242,9 @@ def test_the_news_feed_pages_past_its_count(client, community):
     last = client.get(NEWS, {"page": 22})
     assert len(last.context["object_list"]) == 5
     assert not last.context["paginator"].is_open_ended
+    really_last = client.get(NEWS, {"page": "last"})
+    assert really_last.context["page_obj"].number == 22
+    assert not really_last.context["page_obj"].has_next()
 
 
 def test_an_audited_write_without_a_signal_drops_the_caches(community, community_staff):
@@ -260,3 +281,19 @@ def test_staff_page_parts_live_a_minute_only_with_a_shared_cache(settings):
     assert pagecache.fragment_seconds() == pagecache.SECONDS
     settings.REDIS_URL = "redis://127.0.0.1:6379/0"
     assert pagecache.fragment_seconds() == pagecache.FRAGMENT_SECONDS
+
+
+def test_a_flood_of_page_addresses_does_not_evict_the_rate_limit_counters(client, community):
+    """Pages live in their own cache: filling it (a made-up query string per request) cannot
+    push a client's rate-limit counter out of the default cache and reset the limit."""
+    from django.core.cache import cache
+
+    from governance_portal import pagecache
+
+    cache.set("ratelimit:registration:203.0.113.9", 10, 3600)
+    client.get(LIST, {"z": "flood"})
+    assert any("pagecache:activity_list" in name for name in pagecache.store._cache)
+    assert not any("pagecache" in name for name in cache._cache)
+    for index in range(2500):
+        pagecache.store.set(pagecache.key("activity_list", index), b"page", 10)
+    assert cache.get("ratelimit:registration:203.0.113.9") == 10

@@ -4,7 +4,6 @@ cache (what a request costs when nothing is cached: the first after a write)."""
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from activities import actions
 from activities.models import ActivityPartner
+from governance_portal import pagecache
 from tests.activities.factories import ActivityFactory
 from tests.conftest import client_for
 from tests.factories import CommunityFactory, ResidentProfileFactory
@@ -44,7 +44,7 @@ def grow(community, times):
 
 
 def cold_queries(client, url) -> int:
-    cache.clear()
+    pagecache.store.clear()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured.captured_queries)
