@@ -76,9 +76,13 @@ def fragment_seconds() -> int:
     return FRAGMENT_SECONDS if settings.REDIS_URL else SECONDS
 
 
+def _digest(parts) -> str:
+    return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
+
+
 def key(kind: str, *parts) -> str:
-    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
-    return f"pagecache:{kind}:{version()}:{digest}"
+    """The key of an entry made now: it carries the current version, so a write orphans it."""
+    return f"pagecache:{kind}:{version()}:{_digest(parts)}"
 
 
 def remember(entry_key: str, compute):
@@ -109,16 +113,26 @@ def anonymous_page(kind: str, seconds: int = SECONDS):
         def wrapped(request, *args, **kwargs):
             if not _anonymous_without_session(request):
                 return view(request, *args, **kwargs)
-            entry_key = key(
+            # The page is kept with the version it was built under, not under a key holding
+            # it: one round trip to the cache reads both the version and the page.
+            entry_key = "pagecache:{}:{}".format(
                 kind,
-                request.get_host(),
-                request.get_full_path(),
-                getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
-                request.COOKIES.get(DISPLAY_COOKIE) == LARGE,
+                _digest(
+                    (
+                        request.get_host(),
+                        request.get_full_path(),
+                        getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+                        request.COOKIES.get(DISPLAY_COOKIE) == LARGE,
+                    )
+                ),
             )
-            entry = store.get(entry_key)
-            if entry is not None:
-                content_type, content = entry
+            found = store.get_many([_VERSION_KEY, entry_key])
+            current = found.get(_VERSION_KEY)
+            if current is None:
+                current = version()
+            entry = found.get(entry_key)
+            if entry is not None and entry[0] == current:
+                _, content_type, content = entry
                 return HttpResponse(content, content_type=content_type)
             response = view(request, *args, **kwargs)
 
@@ -129,7 +143,8 @@ def anonymous_page(kind: str, seconds: int = SECONDS):
                     and not rendered.cookies
                     and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
                 ):
-                    store.set(entry_key, (rendered["Content-Type"], rendered.content), seconds)
+                    page = (current, rendered["Content-Type"], rendered.content)
+                    store.set(entry_key, page, seconds)
 
             if getattr(response, "is_rendered", True):
                 keep(response)

@@ -98,9 +98,12 @@ class Measure:
 
 # Lookups for rows that belong to a street and, optionally, one of its communities.
 UNIT = {"community": "community", "street": "street"}
+# Through the slot (whose item is the booking's own): the period picks the item's slots by
+# their time on the slot's (item, starts_at) index, then their bookings, instead of reading
+# every booking the item ever had to look at its slot's time.
 BOOKING = {
-    "community": "item__provider__station__community",
-    "street": "item__provider__station__community__street",
+    "community": "slot__item__provider__station__community",
+    "street": "slot__item__provider__station__community__street",
 }
 SEEKER = {"community": "station__community", "street": "station__community__street"}
 TREE = {"community": "tree__community", "street": "tree__community__street"}
