@@ -231,14 +231,14 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "governance_portal.cache_backends.ReusedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
         },
         # Pages and parts of pages (governance_portal.pagecache): every entry expires within a
         # minute, so they never crowd out the rate-limit counters of "default".
         "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "governance_portal.cache_backends.ReusedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal-pages",
         },
