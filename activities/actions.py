@@ -392,6 +392,9 @@ def signup_create(
     else:
         signup.status = Signup.Status.WAITLISTED
         activity.waitlist_count += 1
+        # Last in line: the counter on the locked row is the number waiting, this one included
+        # (what ``with_waitlist_position`` would count, without another query).
+        signup.waitlist_position = activity.waitlist_count
     try:
         with transaction.atomic():
             signup.save()

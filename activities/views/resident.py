@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Exists
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -46,11 +47,17 @@ class SignupCreateView(RateLimitMixin, FormView):
     template_name = "activities/signup_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _profile_or_403(request.user)
+        # Whether the user is a resident, in the activity's own query (one query, not two).
         self.activity = get_object_or_404(
-            Activity.objects.public().select_related("community", "street"), pk=kwargs["pk"]
+            Activity.objects.public()
+            .annotate(
+                viewer_is_resident=Exists(ResidentProfile.objects.filter(user_id=request.user.pk))
+            )
+            .select_related("community", "street"),
+            pk=kwargs["pk"],
         )
+        if request.user.is_authenticated and not self.activity.viewer_is_resident:
+            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -75,11 +82,7 @@ class SignupCreateView(RateLimitMixin, FormView):
             messages.info(
                 self.request,
                 _("The activity is full. You are number %(position)d on the waiting list.")
-                % {
-                    "position": Signup.objects.with_waitlist_position()
-                    .get(pk=signup.pk)
-                    .waitlist_position
-                },
+                % {"position": signup.waitlist_position},
             )
         return redirect(self.activity)
 
