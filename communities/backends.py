@@ -1,10 +1,12 @@
 """Log in with a username or, for residents, the mobile number they registered with."""
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Exists, OuterRef
 
-from communities.models import StaffAssignment
+from communities.models import ResidentProfile, StaffAssignment
 from communities.validators import normalize_mainland_mobile
 
 
@@ -26,16 +28,30 @@ class UsernameOrPhoneBackend(ModelBackend):
         return None
 
     def get_user(self, user_id):
-        """The user of a session, with whether they hold a staff post in the same query: a
-        resident's ``scope_for`` then needs no query of its own on every page."""
-        user = (
-            get_user_model()
-            ._default_manager.annotate(
-                holds_staff_post=Exists(
-                    StaffAssignment.objects.active().filter(user_id=OuterRef("pk"))
-                )
-            )
-            .filter(pk=user_id)
-            .first()
-        )
+        """The user of a session, with whether they hold a staff post and whether they are a
+        resident in the same query: a resident's ``scope_for`` then needs no query of its own
+        on every page, nor does a page that asks ``is_resident``."""
+        user = _session_users().filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+@functools.cache
+def _session_users():
+    """Users annotated with ``holds_staff_post`` and ``has_resident_profile``: built (and the
+    subqueries resolved) once per process, since building it cost more than running it; each
+    request filters a copy."""
+    return get_user_model()._default_manager.annotate(
+        holds_staff_post=Exists(StaffAssignment.objects.active().filter(user_id=OuterRef("pk"))),
+        has_resident_profile=Exists(ResidentProfile.objects.filter(user_id=OuterRef("pk"))),
+    )
+
+
+def is_resident(user) -> bool:
+    """Whether ``user`` is a registered resident: known without a query for the session's user
+    (``get_user`` asked), one query for any other user object."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    known = getattr(user, "has_resident_profile", None)
+    if known is not None:
+        return known
+    return ResidentProfile.objects.filter(user_id=user.pk).exists()

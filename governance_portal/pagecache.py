@@ -80,9 +80,10 @@ def _digest(parts) -> str:
     return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
 
 
-def key(kind: str, *parts) -> str:
-    """The key of an entry made now: it carries the current version, so a write orphans it."""
-    return f"pagecache:{kind}:{version()}:{_digest(parts)}"
+def key(kind: str, *parts, at: int | None = None) -> str:
+    """The key of an entry made now: it carries the current version (or ``at``, a version read
+    once for several keys), so a write orphans it."""
+    return f"pagecache:{kind}:{version() if at is None else at}:{_digest(parts)}"
 
 
 def remember(entry_key: str, compute):

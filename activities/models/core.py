@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 from django.conf import settings
@@ -476,19 +477,27 @@ class SignupQuerySet(models.QuerySet):
 
     def with_waitlist_position(self) -> SignupQuerySet:
         """Annotate ``waitlist_position`` (1 = next in line; meaningful for waitlisted rows)."""
-        ahead = (
-            Signup.objects.filter(
-                activity_id=models.OuterRef("activity_id"), status=Signup.Status.WAITLISTED
-            )
-            .filter(
-                Q(created_at__lt=models.OuterRef("created_at"))
-                | Q(created_at=models.OuterRef("created_at"), pk__lte=models.OuterRef("pk"))
-            )
-            .values("activity_id")
-            .annotate(n=models.Count("pk"))
-            .values("n")
+        return self.annotate(waitlist_position=_waitlist_position())
+
+
+@functools.cache
+def _waitlist_position() -> models.Subquery:
+    """The waiting signups of the row's activity up to the row itself, counted. Built once per
+    process (it holds no value of its own, only references to the outer row): building it cost
+    more than running it. ``annotate`` resolves a copy, so the shared one is never changed."""
+    ahead = (
+        Signup.objects.filter(
+            activity_id=models.OuterRef("activity_id"), status=Signup.Status.WAITLISTED
         )
-        return self.annotate(waitlist_position=models.Subquery(ahead))
+        .filter(
+            Q(created_at__lt=models.OuterRef("created_at"))
+            | Q(created_at=models.OuterRef("created_at"), pk__lte=models.OuterRef("pk"))
+        )
+        .values("activity_id")
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    return models.Subquery(ahead)
 
 
 class Signup(models.Model):

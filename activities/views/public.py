@@ -1,7 +1,7 @@
 """Pages anyone may open: the activity list, an activity, the news feed, calendar files."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Exists, Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -15,7 +15,8 @@ from activities import calendar
 from activities.filters import ActivityFilter
 from activities.forms import SignupForm
 from activities.models import Activity, ActivityPhoto, Signup
-from communities.models import ResidentProfile, ResourceAllocation
+from communities.backends import is_resident
+from communities.models import ResourceAllocation
 from communities.permissions import scope_for
 from governance_portal import pagecache
 from governance_portal.pagecache import anonymous_page
@@ -62,11 +63,8 @@ class ActivityDetailView(DetailView):
     def get_queryset(self):
         user = self.request.user
         scope = scope_for(user)
-        viewer = user.pk if user.is_authenticated else None
         return (
             Activity.objects.visible_to(user, scope)
-            # Whether the viewer may sign up at all, in the same query as the activity.
-            .annotate(viewer_is_resident=Exists(ResidentProfile.objects.filter(user_id=viewer)))
             .select_related("community", "street")
             # The roles are shown to each viewer with their own place in them; the rest of the
             # activity's relations only when its public parts are rendered (public_parts).
@@ -81,7 +79,8 @@ class ActivityDetailView(DetailView):
             scope.is_staff and Activity.objects.manageable_by(scope).filter(pk=activity.pk).exists()
         )
         context["my_signup"] = None
-        context["is_resident"] = activity.viewer_is_resident
+        # Whether the viewer may sign up at all: known with the session's user.
+        context["is_resident"] = is_resident(user)
         if user.is_authenticated:
             context["my_signup"] = (
                 Signup.objects.active()
@@ -103,9 +102,10 @@ class ActivityDetailView(DetailView):
     def get(self, request, *args, **kwargs):
         # The keys of the public parts before any row is read: a write that commits while this
         # request runs then leaves nothing stale under the version that follows it.
-        language = getattr(request, "LANGUAGE_CODE", "")
+        language, current = getattr(request, "LANGUAGE_CODE", ""), pagecache.version()
         self.public_keys = {
-            name: pagecache.key("activity", name, kwargs["pk"], language) for name in PUBLIC_PARTS
+            name: pagecache.key("activity", name, kwargs["pk"], language, at=current)
+            for name in PUBLIC_PARTS
         }
         return super().get(request, *args, **kwargs)
 

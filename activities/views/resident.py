@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Exists
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -24,6 +23,7 @@ from activities.forms import SignupForm
 from activities.models import Activity, Signup
 from activities.parts.trees.views import my_trees
 from communities import privacy
+from communities.backends import is_resident
 from communities.models import DeletionRequest, ResidentProfile, new_token
 from governance_portal.models import Notification
 from governance_portal.ratelimit import RateLimitMixin
@@ -47,17 +47,12 @@ class SignupCreateView(RateLimitMixin, FormView):
     template_name = "activities/signup_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        # Whether the user is a resident, in the activity's own query (one query, not two).
-        self.activity = get_object_or_404(
-            Activity.objects.public()
-            .annotate(
-                viewer_is_resident=Exists(ResidentProfile.objects.filter(user_id=request.user.pk))
-            )
-            .select_related("community", "street"),
-            pk=kwargs["pk"],
-        )
-        if request.user.is_authenticated and not self.activity.viewer_is_resident:
+        # Whether the user is a resident came with the session's user (no query of its own).
+        if request.user.is_authenticated and not is_resident(request.user):
             raise PermissionDenied
+        self.activity = get_object_or_404(
+            Activity.objects.public().select_related("community", "street"), pk=kwargs["pk"]
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
