@@ -110,7 +110,8 @@ def read_settings(code: str, **env) -> dict:
 
 SESSIONS_AND_CACHE = """
 from django.conf import settings
-result = [settings.SESSION_ENGINE, settings.CACHES["default"]["BACKEND"]]
+caches = settings.CACHES
+result = [settings.SESSION_ENGINE, caches["default"]["BACKEND"], caches["pages"]["BACKEND"]]
 """
 
 
@@ -118,13 +119,16 @@ def test_without_redis_sessions_stay_in_the_database_and_the_cache_in_the_proces
     assert read_settings(SESSIONS_AND_CACHE) == [
         "django.contrib.sessions.backends.db",
         "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.locmem.LocMemCache",  # pages, a store of their own
     ]
 
 
 def test_with_redis_sessions_and_cache_are_shared_and_the_database_stays_the_truth():
     assert read_settings(SESSIONS_AND_CACHE, REDIS_URL="redis://127.0.0.1:6379/0") == [
         "django.contrib.sessions.backends.cached_db",
-        "django.core.cache.backends.redis.RedisCache",
+        # Django's RedisCache, with one client per connection pool (test_cache_backends.py).
+        "governance_portal.cache_backends.ReusedClientRedisCache",
+        "governance_portal.cache_backends.ReusedClientRedisCache",
     ]
 
 
