@@ -21,12 +21,15 @@ from communities.permissions import scope_for
 from governance_portal import pagecache
 from governance_portal.pagecache import anonymous_page
 from governance_portal.pagination import LookaheadPaginator
+from governance_portal.prepared import PreparedQuery
 
 LIST_RELATED = ("community", "street")
 PUBLIC_PARTS = {
     "facts": "activities/includes/_detail_facts.html",
     "about": "activities/includes/_detail_about.html",
 }
+#: The activity row itself (with its street, community and roles), as a visitor sees it.
+PUBLIC_ROW = "row"
 PUBLIC_RELATED = (
     Prefetch("photos", queryset=ActivityPhoto.objects.order_by("pk")),
     "partners",
@@ -56,6 +59,20 @@ class ActivityListView(ListView):
         return super().get_context_data(filter=self.filterset, **kwargs)
 
 
+def _viewers_signup(activity: int, resident: int):
+    """The viewer's own active signup of the activity, with its place on the waiting list."""
+    return (
+        Signup.objects.active()
+        .with_waitlist_position()
+        .filter(activity_id=activity, resident_id=resident)
+        .order_by("created_at", "pk")[:1]
+    )
+
+
+#: Run by every resident's view of an activity: compiled once per process.
+VIEWERS_SIGNUP = PreparedQuery(_viewers_signup, "activity", "resident")
+
+
 @method_decorator(login_not_required, name="dispatch")
 class ActivityDetailView(DetailView):
     template_name = "activities/activity_detail.html"
@@ -82,12 +99,7 @@ class ActivityDetailView(DetailView):
         # Whether the viewer may sign up at all: known with the session's user.
         context["is_resident"] = is_resident(user)
         if user.is_authenticated:
-            context["my_signup"] = (
-                Signup.objects.active()
-                .with_waitlist_position()
-                .filter(activity=activity, resident=user)
-                .first()
-            )
+            context["my_signup"] = VIEWERS_SIGNUP.first(activity=activity.pk, resident=user.pk)
         now = timezone.now()
         context["signup_open"] = activity.signup_is_open(now)
         context["signup_opens_later"] = (
@@ -100,24 +112,43 @@ class ActivityDetailView(DetailView):
         return context
 
     def get(self, request, *args, **kwargs):
-        # The keys of the public parts before any row is read: a write that commits while this
-        # request runs then leaves nothing stale under the version that follows it.
+        # The keys of the public entries before any row is read: a write that commits while
+        # this request runs then leaves nothing stale under the version that follows it. All
+        # of them are read at once.
         language, current = getattr(request, "LANGUAGE_CODE", ""), pagecache.version()
         self.public_keys = {
             name: pagecache.key("activity", name, kwargs["pk"], language, at=current)
             for name in PUBLIC_PARTS
         }
+        self.public_keys[PUBLIC_ROW] = pagecache.key(
+            "activity", PUBLIC_ROW, kwargs["pk"], at=current
+        )
+        self.cached = pagecache.store.get_many(list(self.public_keys.values()))
         return super().get(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        """The activity with its street, community and roles. What a resident or a visitor
+        sees of it is the same for all of them (it is public, and a draft is a 404): it is kept
+        with the public parts until the next write. Staff, who may see drafts, read it."""
+        if scope_for(self.request.user).is_staff:
+            return super().get_object(queryset)
+        entry_key = self.public_keys[PUBLIC_ROW]
+        activity = self.cached.get(entry_key)
+        if activity is None:
+            activity = super().get_object(queryset)
+            pagecache.store.set(entry_key, activity, pagecache.fragment_seconds())
+        return activity
 
     def public_parts(self, context) -> dict:
         """The facts and the about-part of the page are the same for every visitor: they are
         kept until the next write (governance_portal.pagecache), and the relations only they
         show (photos, partners, donations) are read only when they are rendered."""
-        found = pagecache.store.get_many(list(self.public_keys.values()))
-        if len(found) < len(self.public_keys):
+        found = self.cached
+        if any(self.public_keys[name] not in found for name in PUBLIC_PARTS):
             prefetch_related_objects([self.object], *PUBLIC_RELATED)
         parts = {}
-        for name, entry_key in self.public_keys.items():
+        for name in PUBLIC_PARTS:
+            entry_key = self.public_keys[name]
             html = found.get(entry_key)
             if html is None:
                 html = render_to_string(PUBLIC_PARTS[name], context, request=self.request)

@@ -7,12 +7,15 @@ import pytest
 from django.conf import settings
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from activities import actions
 from activities.models import Activity
 from governance_portal.display import DISPLAY_COOKIE, LARGE
 from governance_portal.pagecache import anonymous_page
@@ -297,3 +300,44 @@ def test_a_flood_of_page_addresses_does_not_evict_the_rate_limit_counters(client
     for index in range(2500):
         pagecache.store.set(pagecache.key("activity_list", index), b"page", 10)
     assert cache.get("ratelimit:registration:203.0.113.9") == 10
+
+
+def test_a_residents_repeated_view_of_an_activity_reads_only_who_they_are_and_their_signup(
+    community, resident
+):
+    activity = ActivityFactory(community=community, title="邻里议事会")
+    actions.signup_create(activity=activity, resident=resident)
+    visitor = client_for(resident)
+    visitor.get(activity.get_absolute_url())
+
+    with CaptureQueriesContext(connection) as captured:
+        page = visitor.get(activity.get_absolute_url())
+
+    assert "邻里议事会" in page.content.decode()
+    assert page.context["my_signup"].status == "confirmed"
+    tables = " ".join(query["sql"] for query in captured.captured_queries)
+    assert '"activities_activity"' not in tables.replace('"activities_activity"."', "")
+    assert len(captured.captured_queries) <= 3  # the session, its user, their signup
+
+
+def test_an_activity_cancelled_after_a_resident_saw_it_shows_cancelled_at_once(
+    community, community_staff, resident
+):
+    activity = ActivityFactory(community=community, title="邻里议事会")
+    visitor = client_for(resident)
+    assert visitor.get(activity.get_absolute_url()).context["signup_open"]
+
+    actions.activity_cancel(activity=activity, by=community_staff, reason="暴雨")
+
+    page = visitor.get(activity.get_absolute_url())
+    assert page.context["activity"].status == Activity.Status.CANCELLED
+    assert not page.context["signup_open"]
+
+
+def test_staff_read_the_activity_themselves_and_still_see_their_drafts(
+    community, community_staff, resident
+):
+    draft = ActivityFactory(community=community, status=Activity.Status.DRAFT)
+    assert client_for(resident).get(draft.get_absolute_url()).status_code == 404
+    assert client_for(community_staff).get(draft.get_absolute_url()).status_code == 200
+    assert client_for(resident).get(draft.get_absolute_url()).status_code == 404
