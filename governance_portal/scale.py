@@ -34,6 +34,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from activities.models import Activity, ActivityPartner, CareLog, Signup, Tree, TreeAdoption
+from activities.models.core import FORCE_FLAGS
 from communities.models import (
     CharitableResource,
     Community,
@@ -216,6 +217,13 @@ PARTNERS = (
     (ActivityPartner.Kind.SOCIAL_ORGANISATION, "社区社会组织", "活动策划"),
     (ActivityPartner.Kind.SOCIAL_WORKER, "街道社工站", "专业支持"),
 )
+#: The flag on the activity row that a partner of each kind sets (ActivityQuerySet.refresh_forces).
+FLAG_OF_PARTNER = {
+    ActivityPartner.Kind.SOCIAL_ORGANISATION: "has_organisation",
+    ActivityPartner.Kind.SOCIAL_WORKER: "has_social_worker",
+    ActivityPartner.Kind.VOLUNTEERS: "has_volunteers",
+    ActivityPartner.Kind.CHARITY: "has_charity",
+}
 SKILLS = ("", "理发", "急救", "摄影", "书法", "维修", "心理疏导", "法律咨询", "驾驶")
 BACKFILL_SERVICES = ("社区巡逻", "关爱空巢老人", "交通文明劝导", "楼道清理", "疫苗接种引导")
 DONORS = (
@@ -328,6 +336,7 @@ class ActivityPlan:
     places_taken: int = 0
     waitlist_count: int = 0
     attendance: int | None = None
+    forces: set[str] = field(default_factory=set)  # the flags its partners and donations set
 
 
 def local_moment(day: date, minutes: int = 0) -> datetime:
@@ -660,6 +669,7 @@ class ScaleLoad:
             ("service stations and bookings", self.load_services),
             ("job board", self.load_jobs),
             ("trees", self.load_trees),
+            ("activity rows", self.load_activity_rows),
         )
         for label, step in steps:
             step()
@@ -873,7 +883,6 @@ class ScaleLoad:
             for plan in chunk:
                 plan.id = self.w.new_id(Activity)
                 signups.extend(self._signups(rng, plan, counts[plan.index]))
-            self.w.write(Activity, map(self._activity_row, chunk))
             self.w.write(Signup, signups)
             for plan in chunk:
                 if plan.status != Activity.Status.COMPLETED:
@@ -887,6 +896,12 @@ class ScaleLoad:
         self.detail_activity_id = plans[0].id
         self.rush_activity_id = plans[-1].id
         self._load_partners(plans)
+        self.activity_plans = plans
+
+    def load_activity_rows(self) -> None:
+        """The activities themselves, last: their five-forces flags are known only once their
+        partners and donations are (foreign keys are checked at commit)."""
+        self.w.write(Activity, map(self._activity_row, self.activity_plans))
 
     def _signups(self, rng: random.Random, plan: ActivityPlan, count: int) -> list[dict]:
         """The activity's signups in the order they came, by signup_create's rule (a party that
@@ -970,6 +985,7 @@ class ScaleLoad:
             "cancel_reason": plan.cancel_reason,
             "places_taken": plan.places_taken,
             "waitlist_count": plan.waitlist_count,
+            **{flag: flag in plan.forces for flag in FORCE_FLAGS},
             "report": report,
             "report_details": details,
             "attendance": plan.attendance,
@@ -987,6 +1003,8 @@ class ScaleLoad:
             if plan.status != Activity.Status.COMPLETED or rng.random() >= 0.35:
                 continue
             for kind, name, role in rng.sample(PARTNERS, rng.randint(1, 2)):
+                if kind in FLAG_OF_PARTNER:
+                    plan.forces.add(FLAG_OF_PARTNER[kind])
                 rows.append(
                     {
                         "id": self.w.new_id(ActivityPartner),
@@ -1169,6 +1187,7 @@ class ScaleLoad:
             if not candidates or resource["value"] < 100:
                 continue
             plan = rng.choice(candidates)
+            plan.forces.add("has_charity")
             value = min(resource["value"], Decimal(rng.randrange(100, 3_000)))
             resource["value"] -= value  # what is left to allocate (the row is written)
             allocations.append(

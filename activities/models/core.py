@@ -17,6 +17,9 @@ from django.utils.translation import pgettext_lazy
 
 from communities.models import Community, Street, new_token
 
+#: The flags of the four forces besides the community, on the activity's row.
+FORCE_FLAGS = ("has_organisation", "has_social_worker", "has_volunteers", "has_charity")
+
 
 class ActivityQuerySet(models.QuerySet):
     def public(self) -> ActivityQuerySet:
@@ -50,11 +53,24 @@ class ActivityQuerySet(models.QuerySet):
         )
 
     def with_forces(self) -> ActivityQuerySet:
-        """Annotate which of the five forces took part (booleans) and ``force_count`` (1–5).
+        """Annotate ``force_count`` (1–5): the community (the organiser) always counts, the
+        other four by the flags on the row (``has_organisation`` …, see ``refresh_forces``)."""
 
-        The community (the organiser) always counts; the others come from the activity's
-        partners and, for charitable resources, also from allocations.
-        """
+        def one(flag):
+            return models.Case(models.When(**{flag: True}, then=1), default=0)
+
+        count = models.Value(1)
+        for flag in FORCE_FLAGS:
+            count = count + one(flag)
+        return self.annotate(force_count=count)
+
+    def refresh_forces(self) -> int:
+        """Set the five-forces flags of these activities from what they are made of, in one
+        UPDATE: a partner of the kind; for volunteers also a role a registered volunteer
+        took, for charitable resources also a donation allocated to the activity.
+
+        Called in the transaction of every write of a partner, an allocation or a role
+        (activities.forces); writes that bypass signals call it themselves."""
         from communities.models import ResourceAllocation
 
         def partner(kind):
@@ -63,30 +79,14 @@ class ActivityQuerySet(models.QuerySet):
             )
 
         Kind = ActivityPartner.Kind
-        allocation = models.Exists(
-            ResourceAllocation.objects.filter(activity=models.OuterRef("pk"))
-        )
-        # Registered volunteers who took a role count too (volunteers builds on activities).
         role = self.model._meta.apps.get_model("volunteers", "VolunteerRole")
-        volunteer_roles = models.Exists(
-            role.objects.filter(activity=models.OuterRef("pk"), taken__gt=0)
-        )
-        annotated = self.annotate(
+        return self.update(
             has_organisation=partner(Kind.SOCIAL_ORGANISATION),
             has_social_worker=partner(Kind.SOCIAL_WORKER),
-            has_volunteers=partner(Kind.VOLUNTEERS) | volunteer_roles,
-            has_charity=partner(Kind.CHARITY) | allocation,
-        )
-
-        def one(flag):
-            return models.Case(models.When(**{flag: True}, then=1), default=0)
-
-        return annotated.annotate(
-            force_count=models.Value(1)
-            + one("has_organisation")
-            + one("has_social_worker")
-            + one("has_volunteers")
-            + one("has_charity")
+            has_volunteers=partner(Kind.VOLUNTEERS)
+            | models.Exists(role.objects.filter(activity=models.OuterRef("pk"), taken__gt=0)),
+            has_charity=partner(Kind.CHARITY)
+            | models.Exists(ResourceAllocation.objects.filter(activity=models.OuterRef("pk"))),
         )
 
     def with_places(self) -> ActivityQuerySet:
@@ -202,6 +202,17 @@ class Activity(models.Model):
     # Kept on the row, updated in the signup transaction, so lists never aggregate signups.
     places_taken = models.PositiveIntegerField(_("places taken"), default=0, editable=False)
     waitlist_count = models.PositiveIntegerField(_("people waiting"), default=0, editable=False)
+    # The four forces besides the community (五社联动) that took part, kept on the row in the
+    # transaction of every change to what they are made of (``refresh_forces``), so that
+    # dashboards count them from activity rows alone.
+    has_organisation = models.BooleanField(
+        _("with a social organisation"), default=False, editable=False
+    )
+    has_social_worker = models.BooleanField(
+        _("with a social worker"), default=False, editable=False
+    )
+    has_volunteers = models.BooleanField(_("with volunteers"), default=False, editable=False)
+    has_charity = models.BooleanField(_("with charitable resources"), default=False, editable=False)
     # The write-up after the activity.
     report = models.TextField(_("report"), blank=True)
     # Answers to the kind's own report questions (activities.kinds), e.g. a clean-up's bags.

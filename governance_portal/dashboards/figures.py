@@ -53,9 +53,11 @@ def _counted_activities(period: Period):
 
 
 def _linked(period: Period, flag: str | None = None):
-    activities = _counted_activities(period).with_forces()
+    """Counted activities linking at least three forces, or the one force ``flag``: read from
+    the flags on the activity row, never from partners, roles and allocations."""
+    activities = _counted_activities(period)
     if flag is None:
-        return activities.filter(force_count__gte=3)
+        return activities.with_forces().filter(force_count__gte=3)
     return activities.filter(**{flag: True})
 
 

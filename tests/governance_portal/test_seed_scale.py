@@ -229,3 +229,13 @@ def test_the_password_option_sets_every_accounts_password(db):
     assert user.check_password("Another#Pass1")
     # One hash for everyone: hashed once, not once per account.
     assert User.objects.values("password").distinct().count() == 1
+
+
+def test_the_five_forces_flags_agree_with_partners_and_donations(manifest):
+    fields = ["pk", "has_organisation", "has_social_worker", "has_volunteers", "has_charity"]
+    written = list(Activity.objects.order_by("pk").values_list(*fields))
+    assert any(any(row[1:]) for row in written)  # the seed links some forces
+
+    Activity.objects.refresh_forces()
+
+    assert list(Activity.objects.order_by("pk").values_list(*fields)) == written

@@ -7,6 +7,7 @@ import factory
 from django.db.models import F
 from django.utils import timezone
 
+from activities.models import Activity
 from tests.activities.factories import ActivityFactory
 from tests.factories import CommunityFactory, ResidentProfileFactory
 from volunteers.models import RoleSignup, ServiceRecord, Volunteer, VolunteerRole, VolunteerTeam
@@ -60,6 +61,8 @@ class RoleSignupFactory(factory.django.DjangoModelFactory):
         if create and obj.status == RoleSignup.Status.CONFIRMED:
             VolunteerRole.objects.filter(pk=obj.role_id).update(taken=F("taken") + 1)
             obj.role.refresh_from_db()
+            # An update sends no signal: the activity's five-forces flags, as a role's save does.
+            Activity.objects.filter(pk=obj.role.activity_id).refresh_forces()
 
 
 class ServiceRecordFactory(factory.django.DjangoModelFactory):
