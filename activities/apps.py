@@ -7,6 +7,6 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities")
 
     def ready(self):
-        from activities import forces
+        from activities import derived
 
-        forces.connect()
+        derived.connect()

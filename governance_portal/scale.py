@@ -337,6 +337,7 @@ class ActivityPlan:
     waitlist_count: int = 0
     attendance: int | None = None
     forces: set[str] = field(default_factory=set)  # the flags its partners and donations set
+    partner_cards: list[dict] = field(default_factory=list)  # as its partners are listed
 
 
 def local_moment(day: date, minutes: int = 0) -> datetime:
@@ -986,6 +987,12 @@ class ScaleLoad:
             "places_taken": plan.places_taken,
             "waitlist_count": plan.waitlist_count,
             **{flag: flag in plan.forces for flag in FORCE_FLAGS},
+            "unit_label": (
+                self.places.streets[plan.street]
+                if plan.community is None
+                else self.places.communities[plan.community]
+            ),
+            "partner_cards": plan.partner_cards,
             "report": report,
             "report_details": details,
             "attendance": plan.attendance,
@@ -1005,6 +1012,7 @@ class ScaleLoad:
             for kind, name, role in rng.sample(PARTNERS, rng.randint(1, 2)):
                 if kind in FLAG_OF_PARTNER:
                     plan.forces.add(FLAG_OF_PARTNER[kind])
+                plan.partner_cards.append({"kind": str(kind), "name": name, "role": role})
                 rows.append(
                     {
                         "id": self.w.new_id(ActivityPartner),

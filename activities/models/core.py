@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -70,7 +71,7 @@ class ActivityQuerySet(models.QuerySet):
         took, for charitable resources also a donation allocated to the activity.
 
         Called in the transaction of every write of a partner, an allocation or a role
-        (activities.forces); writes that bypass signals call it themselves."""
+        (activities.derived); writes that bypass signals call it themselves."""
         from communities.models import ResourceAllocation
 
         def partner(kind):
@@ -213,6 +214,14 @@ class Activity(models.Model):
     )
     has_volunteers = models.BooleanField(_("with volunteers"), default=False, editable=False)
     has_charity = models.BooleanField(_("with charitable resources"), default=False, editable=False)
+    # What a card of the activity shows of other rows, kept here so that a page of cards reads
+    # activity rows alone: the organising unit's name (set on save, and on its activities when
+    # a unit is renamed) and the partners as listed, in the order they were added (both kept
+    # by activities.derived).
+    unit_label = models.CharField(_("organised by"), max_length=50, blank=True, editable=False)
+    partner_cards = models.JSONField(
+        _("partners as listed"), default=list, blank=True, editable=False
+    )
     # The write-up after the activity.
     report = models.TextField(_("report"), blank=True)
     # Answers to the kind's own report questions (activities.kinds), e.g. a clean-up's bags.
@@ -279,6 +288,17 @@ class Activity(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        """Keep ``unit_label`` when the unit may have changed: on every save but those that
+        name the fields they write without the unit (the signup counters, a status)."""
+        update_fields = kwargs.get("update_fields")
+        unit_fields = {"community", "community_id", "street", "street_id"}
+        if update_fields is None or unit_fields & set(update_fields):
+            self.unit_label = self.current_unit_name()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "unit_label"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("activities:activity_detail", args=[self.pk])
 
@@ -312,7 +332,16 @@ class Activity(models.Model):
 
     @property
     def unit_name(self) -> str:
+        return self.unit_label or self.current_unit_name()
+
+    def current_unit_name(self) -> str:
+        """The organising unit's name as the unit has it now (may read the unit)."""
         return self.community.name if self.community_id else self.street.name
+
+    @property
+    def partner_list(self) -> list[PartnerCard]:
+        """The partners as listed on the activity's cards, from the row (no query)."""
+        return [PartnerCard(**card) for card in self.partner_cards]
 
     @property
     def places_left(self) -> int | None:
@@ -347,23 +376,34 @@ class Activity(models.Model):
         )
 
     def forces_present(self) -> list[tuple[str, bool]]:
-        """The five forces and whether each took part, from prefetched partners, allocations
-        and volunteer roles (no queries when the three are prefetched)."""
-        kinds = {partner.kind for partner in self.partners.all()}
-        Kind = ActivityPartner.Kind
-        charity = Kind.CHARITY in kinds or bool(self.allocations.all())
-        volunteers = Kind.VOLUNTEERS in kinds or any(r.taken for r in self.volunteer_roles.all())
+        """The five forces and whether each took part, from the flags on the row (no query)."""
         return [
             (_("Community"), True),
-            (_("Social organisations"), Kind.SOCIAL_ORGANISATION in kinds),
-            (_("Social workers"), Kind.SOCIAL_WORKER in kinds),
-            (_("Volunteers"), volunteers),
-            (_("Charitable resources"), charity),
+            (_("Social organisations"), self.has_organisation),
+            (_("Social workers"), self.has_social_worker),
+            (_("Volunteers"), self.has_volunteers),
+            (_("Charitable resources"), self.has_charity),
         ]
 
     @property
     def has_ended(self) -> bool:
         return self.ends_at < timezone.now()
+
+
+@dataclass(frozen=True)
+class PartnerCard:
+    """A partner as an activity's row keeps it (``Activity.partner_cards``)."""
+
+    kind: str
+    name: str
+    role: str = ""
+
+    def get_kind_display(self) -> str:
+        return str(dict(ActivityPartner.Kind.choices).get(self.kind, self.kind))
+
+    @classmethod
+    def of(cls, partner: ActivityPartner) -> dict:
+        return {"kind": partner.kind, "name": partner.name, "role": partner.role}
 
 
 class ActivityPartner(models.Model):

@@ -32,7 +32,6 @@ PUBLIC_PARTS = {
 PUBLIC_ROW = "row"
 PUBLIC_RELATED = (
     Prefetch("photos", queryset=ActivityPhoto.objects.order_by("pk")),
-    "partners",
     Prefetch(
         "allocations", queryset=ResourceAllocation.objects.select_related("resource").order_by("pk")
     ),
@@ -142,7 +141,8 @@ class ActivityDetailView(DetailView):
     def public_parts(self, context) -> dict:
         """The facts and the about-part of the page are the same for every visitor: they are
         kept until the next write (governance_portal.pagecache), and the relations only they
-        show (photos, partners, donations) are read only when they are rendered."""
+        show (photos, donations; the partners are on the row) are read only when they are
+        rendered."""
         found = self.cached
         if any(self.public_keys[name] not in found for name in PUBLIC_PARTS):
             prefetch_related_objects([self.object], *PUBLIC_RELATED)
@@ -171,10 +171,8 @@ class NewsFeedView(ListView):
         return (
             Activity.objects.filter(status=Activity.Status.COMPLETED)
             .exclude(report="")
-            .select_related(*LIST_RELATED)
-            .prefetch_related(
-                Prefetch("photos", queryset=ActivityPhoto.objects.order_by("pk")), "partners"
-            )
+            # The card's unit and partners are on the row (activities.derived): no joins.
+            .prefetch_related(Prefetch("photos", queryset=ActivityPhoto.objects.order_by("pk")))
             .order_by("-ends_at", "-pk")
         )
 

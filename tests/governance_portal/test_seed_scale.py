@@ -239,3 +239,13 @@ def test_the_five_forces_flags_agree_with_partners_and_donations(manifest):
     Activity.objects.refresh_forces()
 
     assert list(Activity.objects.order_by("pk").values_list(*fields)) == written
+
+
+def test_the_cards_unit_and_partners_agree_with_their_rows(manifest):
+    for activity in Activity.objects.select_related("community", "street").prefetch_related(
+        "partners"
+    ):
+        assert activity.unit_label == activity.current_unit_name()
+        assert activity.partner_cards == [
+            {"kind": p.kind, "name": p.name, "role": p.role} for p in activity.partners.all()
+        ]

@@ -1,11 +1,15 @@
-"""The five-forces flags on an activity's row (activities.forces): every way a partner, a
-donation or a volunteer role is written keeps them as the relations say, and dashboards count
-from them."""
+"""What an activity's row keeps of other rows (activities.derived): the five-forces flags, the
+partners as its cards list them and the organising unit's name. Every way those rows are
+written keeps the activity's row as the relations say; dashboards and cards read the row."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from activities.models import Activity, ActivityPartner
 from activities.models.core import FORCE_FLAGS
@@ -106,3 +110,92 @@ def test_the_dashboard_counts_the_forces_from_the_flags(activity, community, com
         1,
     )
     assert figures.with_volunteers == figures.with_charity == 0
+
+
+# --- the card's unit and partners ----------------------------------------------------------
+
+
+def news_page(client=None):
+    return (client or client_for(None)).get(reverse("activities:news_list"))
+
+
+def reported(community, **fields):
+    ended = timezone.now() - timedelta(days=1)
+    return ActivityFactory(
+        community=community,
+        status=Activity.Status.COMPLETED,
+        report="大家一起清理了楼道。",
+        starts_at=ended - timedelta(hours=2),
+        ends_at=ended,
+        **fields,
+    )
+
+
+def test_the_news_card_lists_partners_as_they_are_added_and_removed(community, community_staff):
+    activity = reported(community)
+    staff = client_for(community_staff)
+    post_partner(staff, activity, "named", kind="volunteers", name="蓝天志愿队", role="引导")
+    post_partner(staff, activity, "named", kind="other", name="社区卫生站", role="")
+
+    page = news_page().content.decode()
+    assert "蓝天志愿队" in page and "引导" in page and "社区卫生站" in page
+    assert [card.name for card in Activity.objects.get(pk=activity.pk).partner_list] == [
+        "蓝天志愿队",
+        "社区卫生站",
+    ]
+
+    first = ActivityPartner.objects.get(activity=activity, name="蓝天志愿队")
+    staff.post(reverse("activities:partner_remove", args=[first.pk]))
+
+    page = news_page().content.decode()
+    assert "蓝天志愿队" not in page and "社区卫生站" in page
+
+
+def test_the_news_page_reads_no_community_street_or_partner(community):
+    activity = reported(community, title="楼道清理")
+    ActivityPartner.objects.create(activity=activity, kind="volunteers", name="蓝天志愿队")
+
+    with CaptureQueriesContext(connection) as captured:
+        page = news_page()
+
+    assert community.name in page.content.decode() and "蓝天志愿队" in page.content.decode()
+    tables = " ".join(query["sql"] for query in captured.captured_queries)
+    for table in ("communities_community", "communities_street", "activities_activitypartner"):
+        assert table not in tables
+
+
+def test_a_renamed_community_or_street_shows_its_new_name_on_its_activities(
+    community, sibling_community, street
+):
+    own = reported(community)
+    sibling = reported(sibling_community)
+    street_wide = ActivityFactory(community=None, street=street)
+
+    community.name = "和美社区"
+    community.save()
+    street.name = "和平街道"
+    street.save()
+
+    labels = dict(Activity.objects.values_list("pk", "unit_label"))
+    assert labels[own.pk] == "和美社区"
+    assert labels[sibling.pk] == sibling_community.name
+    assert labels[street_wide.pk] == "和平街道"
+    assert "和美社区" in news_page().content.decode()
+
+
+def test_an_activity_moved_to_another_community_takes_its_name(community, sibling_community):
+    activity = ActivityFactory(community=community)
+    activity.community = sibling_community
+    activity.save()
+    assert Activity.objects.get(pk=activity.pk).unit_name == sibling_community.name
+
+
+def test_saving_the_counters_does_not_read_the_unit(community):
+    activity = Activity.objects.get(pk=ActivityFactory(community=community).pk)
+    activity.places_taken = 1
+    with CaptureQueriesContext(connection) as captured:
+        activity.save(update_fields=["places_taken"])
+    tables = " ".join(query["sql"] for query in captured.captured_queries)
+    assert "communities_community" not in tables and "communities_street" not in tables
+    (update,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
+    assert "unit_label" not in update
