@@ -30,8 +30,9 @@ def _activities():
     return apps.get_model("activities", "Activity").objects
 
 
-def _forces(sender, instance, **kwargs) -> None:
-    if instance.activity_id is not None:
+def _forces(sender, instance, raw=False, **kwargs) -> None:
+    # A fixture being loaded (a restore) carries the activity's row as it was: left alone.
+    if not raw and instance.activity_id is not None:
         _activities().filter(pk=instance.activity_id).refresh_forces()
 
 
@@ -42,18 +43,24 @@ def partner_cards(activity_id: int) -> list[dict]:
     return [PartnerCard.of(partner) for partner in partners]
 
 
-def _partners(sender, instance, **kwargs) -> None:
+def _partners(sender, instance, raw=False, **kwargs) -> None:
+    if raw:
+        return
     activities = _activities().filter(pk=instance.activity_id)
     activities.update(partner_cards=partner_cards(instance.activity_id))
 
 
-def _community_renamed(sender, instance, **kwargs) -> None:
+def _community_renamed(sender, instance, raw=False, **kwargs) -> None:
+    if raw:
+        return
     _activities().filter(community=instance).exclude(unit_label=instance.name).update(
         unit_label=instance.name
     )
 
 
-def _street_renamed(sender, instance, **kwargs) -> None:
+def _street_renamed(sender, instance, raw=False, **kwargs) -> None:
+    if raw:
+        return
     street_wide = _activities().filter(street=instance, community__isnull=True)
     street_wide.exclude(unit_label=instance.name).update(unit_label=instance.name)
 
