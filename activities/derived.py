@@ -15,6 +15,8 @@ would make every dashboard or card wrong without a sign. Writes that bypass sign
 with the activity.
 """
 
+from dataclasses import asdict
+
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save
 
@@ -40,7 +42,7 @@ def partner_cards(activity_id: int) -> list[dict]:
     from activities.models.core import ActivityPartner, PartnerCard
 
     partners = ActivityPartner.objects.filter(activity_id=activity_id).order_by("pk")
-    return [PartnerCard.of(partner) for partner in partners]
+    return [asdict(PartnerCard.of(partner)) for partner in partners]
 
 
 def _partners(sender, instance, raw=False, **kwargs) -> None:

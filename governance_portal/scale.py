@@ -34,7 +34,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from activities.models import Activity, ActivityPartner, CareLog, Signup, Tree, TreeAdoption
-from activities.models.core import FORCE_FLAGS
+from activities.models.core import FORCE_FLAGS, PartnerCard
 from communities.models import (
     CharitableResource,
     Community,
@@ -217,13 +217,6 @@ PARTNERS = (
     (ActivityPartner.Kind.SOCIAL_ORGANISATION, "社区社会组织", "活动策划"),
     (ActivityPartner.Kind.SOCIAL_WORKER, "街道社工站", "专业支持"),
 )
-#: The flag on the activity row that a partner of each kind sets (ActivityQuerySet.refresh_forces).
-FLAG_OF_PARTNER = {
-    ActivityPartner.Kind.SOCIAL_ORGANISATION: "has_organisation",
-    ActivityPartner.Kind.SOCIAL_WORKER: "has_social_worker",
-    ActivityPartner.Kind.VOLUNTEERS: "has_volunteers",
-    ActivityPartner.Kind.CHARITY: "has_charity",
-}
 SKILLS = ("", "理发", "急救", "摄影", "书法", "维修", "心理疏导", "法律咨询", "驾驶")
 BACKFILL_SERVICES = ("社区巡逻", "关爱空巢老人", "交通文明劝导", "楼道清理", "疫苗接种引导")
 DONORS = (
@@ -1010,9 +1003,9 @@ class ScaleLoad:
             if plan.status != Activity.Status.COMPLETED or rng.random() >= 0.35:
                 continue
             for kind, name, role in rng.sample(PARTNERS, rng.randint(1, 2)):
-                if kind in FLAG_OF_PARTNER:
-                    plan.forces.add(FLAG_OF_PARTNER[kind])
-                plan.partner_cards.append({"kind": str(kind), "name": name, "role": role})
+                if kind in ActivityPartner.FLAG_OF_KIND:
+                    plan.forces.add(ActivityPartner.FLAG_OF_KIND[kind])
+                plan.partner_cards.append(asdict(PartnerCard(str(kind), name, role)))
                 rows.append(
                     {
                         "id": self.w.new_id(ActivityPartner),

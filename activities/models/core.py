@@ -74,21 +74,20 @@ class ActivityQuerySet(models.QuerySet):
         (activities.derived); writes that bypass signals call it themselves."""
         from communities.models import ResourceAllocation
 
-        def partner(kind):
-            return models.Exists(
+        flags = {
+            flag: models.Exists(
                 ActivityPartner.objects.filter(activity=models.OuterRef("pk"), kind=kind)
             )
-
-        Kind = ActivityPartner.Kind
+            for kind, flag in ActivityPartner.FLAG_OF_KIND.items()
+        }
         role = self.model._meta.apps.get_model("volunteers", "VolunteerRole")
-        return self.update(
-            has_organisation=partner(Kind.SOCIAL_ORGANISATION),
-            has_social_worker=partner(Kind.SOCIAL_WORKER),
-            has_volunteers=partner(Kind.VOLUNTEERS)
-            | models.Exists(role.objects.filter(activity=models.OuterRef("pk"), taken__gt=0)),
-            has_charity=partner(Kind.CHARITY)
-            | models.Exists(ResourceAllocation.objects.filter(activity=models.OuterRef("pk"))),
+        flags["has_volunteers"] |= models.Exists(
+            role.objects.filter(activity=models.OuterRef("pk"), taken__gt=0)
         )
+        flags["has_charity"] |= models.Exists(
+            ResourceAllocation.objects.filter(activity=models.OuterRef("pk"))
+        )
+        return self.update(**flags)
 
     def with_places(self) -> ActivityQuerySet:
         """Activities where someone could still get a confirmed place."""
@@ -402,8 +401,8 @@ class PartnerCard:
         return str(dict(ActivityPartner.Kind.choices).get(self.kind, self.kind))
 
     @classmethod
-    def of(cls, partner: ActivityPartner) -> dict:
-        return {"kind": partner.kind, "name": partner.name, "role": partner.role}
+    def of(cls, partner: ActivityPartner) -> PartnerCard:
+        return cls(kind=str(partner.kind), name=partner.name, role=partner.role)
 
 
 class ActivityPartner(models.Model):
@@ -421,6 +420,8 @@ class ActivityPartner(models.Model):
 
     #: The kinds that count as one of the five forces (the community itself is the fifth).
     FORCES = (Kind.SOCIAL_ORGANISATION, Kind.SOCIAL_WORKER, Kind.VOLUNTEERS, Kind.CHARITY)
+    #: The flag on the activity's row that a partner of each of those kinds sets.
+    FLAG_OF_KIND = dict(zip(FORCES, FORCE_FLAGS, strict=True))
 
     activity = models.ForeignKey(
         Activity, models.CASCADE, related_name="partners", verbose_name=_("activity")

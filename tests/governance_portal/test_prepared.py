@@ -16,19 +16,6 @@ from tests.conftest import client_for
 from tests.factories import ResidentProfileFactory
 
 
-def session_user_by_orm(pk):
-    return (
-        get_user_model()
-        .objects.annotate(
-            holds_staff_post=SESSION_USER.build(pk=pk).query.annotations["holds_staff_post"],
-            has_resident_profile=SESSION_USER.build(pk=pk).query.annotations[
-                "has_resident_profile"
-            ],
-        )
-        .get(pk=pk)
-    )
-
-
 def test_the_session_user_is_the_orms_with_true_booleans(resident, community_staff):
     for user, staff, lives_here in ((resident, False, True), (community_staff, True, False)):
         prepared = SESSION_USER.first(pk=user.pk)
