@@ -8,6 +8,8 @@ class GovernancePortalConfig(AppConfig):
 
     def ready(self) -> None:
         from governance_portal import audit, pagecache
+        from governance_portal.dashboards import daily
 
         audit.connect()
         pagecache.connect()
+        daily.connect()

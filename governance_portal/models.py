@@ -152,3 +152,92 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} @ {self.ip}"
+
+
+def _count(verbose_name):
+    return models.IntegerField(verbose_name, default=0)
+
+
+def _money(verbose_name):
+    return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, default=0)
+
+
+class DayFigures(models.Model):
+    """The dashboards' additive figures of one community — or of a street's own, street-wide
+    work (no community) — on one local day, kept in the transaction of every row they count
+    (``governance_portal.dashboards.daily``). A month of a community is at most 31 of these
+    rows, whatever the data behind them.
+
+    The unit is stored without a database constraint: a cascade deleting a community may
+    refresh a day of it before its last rows go, and the orphan row is harmless (nothing
+    reaches it; ``manage.py refresh_day_figures`` drops it)."""
+
+    street = models.ForeignKey(
+        "communities.Street",
+        models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the (street, day) index serves
+        related_name="+",
+        verbose_name=_("street"),
+    )
+    community = models.ForeignKey(
+        "communities.Community",
+        models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the (community, day) index serves
+        null=True,
+        related_name="+",
+        verbose_name=_("community"),
+    )
+    day = models.DateField(_("day"))
+    activities = _count(_("activities"))
+    completed = _count(_("completed with a report"))
+    cancelled = _count(_("cancelled"))
+    signed_up = _count(_("places taken"))
+    capacity = _count(_("places offered"))
+    capped_taken = _count(_("places taken where places are limited"))
+    checked_in = _count(_("checked in"))
+    attendance = _count(_("attendance in reports"))
+    linked_three = _count(_("activities linking at least three forces"))
+    with_organisation = _count(_("with a social organisation"))
+    with_social_worker = _count(_("with a social worker"))
+    with_volunteers = _count(_("with volunteers"))
+    with_charity = _count(_("with charitable resources"))
+    volunteer_hours = _money(_("verified volunteer hours"))
+    records_pending = _count(_("service records awaiting verification"))
+    resources_received = _count(_("resources received"))
+    resources_value = _money(_("value received"))
+    allocated_value = _money(_("value allocated"))
+    allocations = _count(_("allocations to activities"))
+    bookings = _count(_("bookings"))
+    bookings_done = _count(_("bookings done"))
+    home_visits = _count(_("home visits booked"))
+    home_visits_done = _count(_("home visits done"))
+    seekers_registered = _count(_("job seekers registered"))
+    seekers_employed = _count(_("job seekers employed"))
+    referrals = _count(_("referrals to employers"))
+    adoptions_started = _count(_("adoptions started"))
+    care_logs = _count(_("care logged"))
+
+    class Meta:
+        verbose_name = _("figures of a day")
+        verbose_name_plural = _("figures of days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "day"],
+                condition=models.Q(community__isnull=False),
+                name="day_figures_community_day",
+            ),
+            models.UniqueConstraint(
+                fields=["street", "day"],
+                condition=models.Q(community__isnull=True),
+                name="day_figures_street_own_day",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["community", "day"], name="day_figures_community"),
+            models.Index(fields=["street", "day"], name="day_figures_street_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} · {self.community_id or self.street_id}"

@@ -47,6 +47,7 @@ from communities.models import (
     Street,
     User,
 )
+from governance_portal.dashboards import daily
 from services.models import (
     Booking,
     JobPosting,
@@ -1499,6 +1500,7 @@ class ScaleLoad:
                             {
                                 "id": self.w.new_id(CareLog),
                                 "tree_id": tree,
+                                "community_id": self.community_ids[c],
                                 "adoption_id": adoption,
                                 "kind": rng.choice(CareLog.Kind.values),
                                 "logged_by_id": adopter,
@@ -1566,6 +1568,9 @@ def load(
             writer=writer,
             report=report,
         ).run()
+        # The dashboards' day rows, from everything written (bulk inserts send no signals).
+        daily.rebuild(using=using)
+        report("day figures")
     report("committed")
     writer.analyze()
     report("analysed")

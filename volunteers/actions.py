@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from activities import actions as activity_actions
 from activities.models import Activity
 from governance_portal import audit
+from governance_portal.dashboards import daily
 from governance_portal.models import AuditEvent
 from governance_portal.notifications import notify, notify_many, portal_language
 from volunteers.models import (
@@ -490,6 +491,7 @@ def _decide(records, *, by, status: str, reason: str = "", evaluation: str = "")
                     **({"decision_reason": ["", reason]} if reason else {}),
                 },
             )
+    daily.refresh_rows("volunteers.ServiceRecord", changed)  # a bulk UPDATE sends no signal
     return changed
 
 

@@ -87,7 +87,14 @@ class ActivityQuerySet(models.QuerySet):
         flags["has_charity"] |= models.Exists(
             ResourceAllocation.objects.filter(activity=models.OuterRef("pk"))
         )
-        return self.update(**flags)
+        changed = self.update(**flags)
+        # The flags count on the dashboards' day rows (a bulk UPDATE sends no signal).
+        from governance_portal.dashboards import daily
+
+        daily.refresh_rows(
+            "activities.Activity", self.values_list("pk", flat=True), sources={"activity"}
+        )
+        return changed
 
     def with_places(self) -> ActivityQuerySet:
         """Activities where someone could still get a confirmed place."""
@@ -264,8 +271,16 @@ class Activity(models.Model):
         indexes = [
             # The public list: published, upcoming, by start.
             models.Index(fields=["status", "starts_at"], name="activity_status_start"),
-            models.Index(fields=["community", "starts_at"], name="activity_community_start"),
-            models.Index(fields=["street", "starts_at"], name="activity_street_start"),
+            models.Index(
+                fields=["community", "starts_at"],
+                include=["kind", "status"],
+                name="activity_community_start",
+            ),
+            models.Index(
+                fields=["street", "starts_at"],
+                include=["kind", "status"],
+                name="activity_street_start",
+            ),
             models.Index(fields=["kind", "starts_at"], name="activity_kind_start"),
             # The news feed: completed activities by date.
             models.Index(fields=["status", "-ends_at"], name="activity_status_end_desc"),

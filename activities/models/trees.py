@@ -196,6 +196,15 @@ class CareLog(models.Model):
         VISIT = "visit", _("Visit")
 
     tree = models.ForeignKey(Tree, models.PROTECT, related_name="care_logs", verbose_name=_("tree"))
+    # The tree's community (a tree never moves), kept on the log so that a dashboard counts a
+    # community's trees cared for in a period from one index range.
+    community = models.ForeignKey(
+        "communities.Community",
+        models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("community"),
+    )
     adoption = models.ForeignKey(
         TreeAdoption,
         models.PROTECT,
@@ -221,7 +230,18 @@ class CareLog(models.Model):
         indexes = [
             # The tree's timeline, newest first.
             models.Index(fields=["tree", "-logged_at"], name="carelog_tree_time"),
+            # Dashboards: a community's care of a period, and which trees (index only).
+            models.Index(
+                fields=["community", "logged_at"], include=["tree"], name="carelog_community_time"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.tree} · {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.community_id is None and self.tree_id is not None:
+            self.community_id = Tree.objects.values_list("community_id", flat=True).get(
+                pk=self.tree_id
+            )
+        super().save(*args, **kwargs)

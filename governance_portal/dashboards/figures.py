@@ -28,13 +28,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from activities.models import Activity, CareLog, Signup, Tree, TreeAdoption
-from communities.models import CharitableResource, ResourceAllocation
+from activities.models import Activity, CareLog, Tree
+from governance_portal.dashboards import daily
 from governance_portal.dashboards.periods import Period
-from services.models import Booking, JobSeeker, Referral
+from governance_portal.models import DayFigures
 from volunteers.models import ServiceRecord, Volunteer
 
 COMMUNITY, STREET = "community", "street"
@@ -52,37 +51,10 @@ def _counted_activities(period: Period):
     ).exclude(status__in=[Activity.Status.DRAFT, Activity.Status.CANCELLED])
 
 
-def _linked(period: Period, flag: str | None = None):
-    """Counted activities linking at least three forces, or the one force ``flag``: read from
-    the flags on the activity row, never from partners, roles and allocations."""
-    activities = _counted_activities(period)
-    if flag is None:
-        return activities.with_forces().filter(force_count__gte=3)
-    return activities.filter(**{flag: True})
-
-
 def _served(period: Period, status=ServiceRecord.Status.VERIFIED):
     return ServiceRecord.objects.filter(
         status=status, served_on__gte=period.start, served_on__lte=period.end
     )
-
-
-def _received(period: Period):
-    return CharitableResource.objects.filter(
-        received_on__gte=period.start, received_on__lte=period.end
-    )
-
-
-def _allocated(period: Period):
-    return ResourceAllocation.objects.filter(
-        allocated_at__gte=period.start_at, allocated_at__lt=period.end_at, released_at__isnull=True
-    )
-
-
-def _booked(period: Period):
-    return Booking.objects.filter(
-        slot__starts_at__gte=period.start_at, slot__starts_at__lt=period.end_at
-    ).exclude(status=Booking.Status.CANCELLED)
 
 
 def _between(field: str, period: Period) -> dict:
@@ -100,125 +72,31 @@ class Measure:
 
 # Lookups for rows that belong to a street and, optionally, one of its communities.
 UNIT = {"community": "community", "street": "street"}
-# Through the slot (whose item is the booking's own): the period picks the item's slots by
-# their time on the slot's (item, starts_at) index, then their bookings, instead of reading
-# every booking the item ever had to look at its slot's time.
-BOOKING = {
-    "community": "slot__item__provider__station__community",
-    "street": "slot__item__provider__station__community__street",
-}
-SEEKER = {"community": "station__community", "street": "station__community__street"}
-TREE = {"community": "tree__community", "street": "tree__community__street"}
+#: Day columns that are amounts (hours, yuan), not counts.
+DAILY_DECIMAL = dict.fromkeys(("volunteer_hours", "resources_value", "allocated_value"), DECIMAL)
+
+
+def _days(period: Period):
+    return DayFigures.objects.filter(day__gte=period.start, day__lte=period.end)
+
+
+def _daily(column: str, output: models.Field = INTEGER) -> Measure:
+    """A figure that adds up over days: the sum of the unit's day rows of the period
+    (``daily.SOURCES`` says how each column is counted)."""
+    return Measure(_days, lambda: Sum(column), output=output, **UNIT)
+
 
 MEASURES: dict[str, Measure] = {
-    # Activities and participation
-    "activities": Measure(_counted_activities, lambda: Count("pk"), **UNIT),
-    "completed": Measure(
-        lambda p: (
-            _counted_activities(p).filter(status=Activity.Status.COMPLETED).exclude(report="")
-        ),
-        lambda: Count("pk"),
-        **UNIT,
-    ),
-    "cancelled": Measure(
-        lambda p: Activity.objects.filter(
-            status=Activity.Status.CANCELLED, **_between("starts_at", p)
-        ),
-        lambda: Count("pk"),
-        **UNIT,
-    ),
-    "signed_up": Measure(_counted_activities, lambda: Sum("places_taken"), **UNIT),
-    "capacity": Measure(
-        lambda p: _counted_activities(p).filter(capacity__isnull=False),
-        lambda: Sum("capacity"),
-        **UNIT,
-    ),
-    "capped_taken": Measure(
-        lambda p: _counted_activities(p).filter(capacity__isnull=False),
-        lambda: Sum("places_taken"),
-        **UNIT,
-    ),
-    "checked_in": Measure(
-        lambda p: Signup.objects.filter(
-            checked_in_at__isnull=False, **_between("activity__starts_at", p)
-        ).exclude(activity__status__in=[Activity.Status.DRAFT, Activity.Status.CANCELLED]),
-        lambda: Sum("party_size"),
-        community="activity__community",
-        street="activity__street",
-    ),
-    "attendance": Measure(_counted_activities, lambda: Sum("attendance"), **UNIT),
-    # The five forces
-    "linked_three": Measure(_linked, lambda: Count("pk"), **UNIT),
-    "with_organisation": Measure(
-        lambda p: _linked(p, "has_organisation"), lambda: Count("pk"), **UNIT
-    ),
-    "with_social_worker": Measure(
-        lambda p: _linked(p, "has_social_worker"), lambda: Count("pk"), **UNIT
-    ),
-    "with_volunteers": Measure(lambda p: _linked(p, "has_volunteers"), lambda: Count("pk"), **UNIT),
-    "with_charity": Measure(lambda p: _linked(p, "has_charity"), lambda: Count("pk"), **UNIT),
-    # Volunteers
-    "volunteer_hours": Measure(_served, lambda: Sum("hours"), output=DECIMAL, **UNIT),
+    # Activities, participation, the five forces, hours, resources, bookings, jobs, trees:
+    # sums of days.
+    **{column: _daily(column, DAILY_DECIMAL.get(column, INTEGER)) for column in daily.COLUMNS},
+    # Not sums of days: distinct people and trees over the period, and what is true now.
     "volunteers_active": Measure(_served, lambda: Count("volunteer", distinct=True), **UNIT),
-    "records_pending": Measure(
-        lambda p: _served(p, ServiceRecord.Status.PENDING), lambda: Count("pk"), **UNIT
-    ),
     "volunteers_registered": Measure(
         lambda p: Volunteer.objects.approved(),
-        lambda: Count("pk"),
+        lambda: Count("*"),  # not the id: the (community, status) index alone answers
         community="community",
         street="community__street",
-    ),
-    # Charitable resources
-    "resources_received": Measure(_received, lambda: Count("pk"), **UNIT),
-    "resources_value": Measure(_received, lambda: Sum("value"), output=DECIMAL, **UNIT),
-    "allocated_value": Measure(
-        _allocated,
-        lambda: Sum("value"),
-        output=DECIMAL,
-        community="resource__community",
-        street="resource__street",
-    ),
-    "allocations": Measure(
-        _allocated, lambda: Count("pk"), community="resource__community", street="resource__street"
-    ),
-    # The service station
-    "bookings": Measure(_booked, lambda: Count("pk"), **BOOKING),
-    "bookings_done": Measure(
-        lambda p: _booked(p).filter(status=Booking.Status.DONE), lambda: Count("pk"), **BOOKING
-    ),
-    "home_visits": Measure(
-        lambda p: _booked(p).filter(home_visit=True), lambda: Count("pk"), **BOOKING
-    ),
-    "home_visits_done": Measure(
-        lambda p: _booked(p).filter(home_visit=True, status=Booking.Status.DONE),
-        lambda: Count("pk"),
-        **BOOKING,
-    ),
-    # Jobs
-    "seekers_registered": Measure(
-        lambda p: JobSeeker.objects.filter(**_between("registered_at", p)),
-        lambda: Count("pk"),
-        **SEEKER,
-    ),
-    "seekers_employed": Measure(
-        lambda p: JobSeeker.objects.filter(
-            status=JobSeeker.Status.EMPLOYED, **_between("employed_at", p)
-        ),
-        lambda: Count("pk"),
-        **SEEKER,
-    ),
-    "referrals": Measure(
-        lambda p: Referral.objects.filter(**_between("referred_at", p)),
-        lambda: Count("pk"),
-        community="seeker__station__community",
-        street="seeker__station__community__street",
-    ),
-    # Trees
-    "adoptions_started": Measure(
-        lambda p: TreeAdoption.objects.filter(**_between("started_at", p)),
-        lambda: Count("pk"),
-        **TREE,
     ),
     "trees_adopted": Measure(
         lambda p: Tree.objects.filter(adopter__isnull=False, status=Tree.Status.HEALTHY),
@@ -226,13 +104,12 @@ MEASURES: dict[str, Measure] = {
         community="community",
         street="community__street",
     ),
-    "care_logs": Measure(
-        lambda p: CareLog.objects.filter(**_between("logged_at", p)), lambda: Count("pk"), **TREE
-    ),
+    # The log keeps its tree's community: one range of the (community, logged_at) index.
     "trees_cared": Measure(
         lambda p: CareLog.objects.filter(**_between("logged_at", p)),
         lambda: Count("tree", distinct=True),
-        **TREE,
+        community="community",
+        street="community__street",
     ),
 }
 
@@ -337,24 +214,25 @@ def activities_by_kind(activities: models.QuerySet) -> list[tuple[str, int]]:
     counts = dict(
         activities.order_by()
         .values_list("kind")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("*"))  # kind and status are in the unit's index: no row read
         .values_list("kind", "count")
     )
     rows = [(label, counts.get(kind, 0)) for kind, label in Activity.Kind.choices]
     return sorted(rows, key=lambda row: -row[1])
 
 
-def activities_by_month(activities: models.QuerySet, months) -> list[tuple[str, int]]:
-    """(``2026-11``, count) for each of ``months`` (first days, in order), in one grouped query;
-    months without activities show 0."""
-    counts = {
-        timezone.localtime(month).date(): count
-        for month, count in activities.order_by()
-        .annotate(month=TruncMonth("starts_at", tzinfo=timezone.get_current_timezone()))
+def activities_by_month(level: str, unit_id: int, months, end) -> list[tuple[str, int]]:
+    """(``2026-11``, count) for each of ``months`` (first days, in order) up to ``end``, from
+    the unit's day rows in one grouped query; months without activities show 0."""
+    days = DayFigures.objects.filter(day__gte=months[0], day__lte=end)
+    days = days.filter(**{"community_id" if level == COMMUNITY else "street_id": unit_id})
+    counts = dict(
+        days.order_by()
+        .annotate(month=TruncMonth("day"))
         .values_list("month")
-        .annotate(count=Count("pk"))
+        .annotate(count=Sum("activities"))
         .values_list("month", "count")
-    }
+    )
     return [(f"{month:%Y-%m}", counts.get(month, 0)) for month in months]
 
 

@@ -33,7 +33,7 @@ from governance_portal.dashboards.figures import (
     sections,
     with_figures,
 )
-from governance_portal.dashboards.periods import MonthForm, Period, PeriodForm, shortcuts
+from governance_portal.dashboards.periods import MonthForm, PeriodForm, shortcuts
 from governance_portal.exports import workbook_response
 from governance_portal.models import AuditEvent
 from governance_portal.pagecache import CachedBodyMixin
@@ -158,7 +158,6 @@ class DashboardView(CachedBodyMixin, UnitPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         activities = counted_in(self.level, self.unit.pk, self.period)
         months = self.period.trend_months()
-        trend = counted_in(self.level, self.unit.pk, Period("range", months[0], self.period.end))
         figures = self.figures
         context.update(
             shortcuts=shortcuts(),
@@ -166,7 +165,7 @@ class DashboardView(CachedBodyMixin, UnitPageMixin, TemplateView):
                 activities_by_kind(activities), unit=_("activities"), title=_("Activities by kind")
             ),
             month_chart=line_chart(
-                activities_by_month(trend, months),
+                activities_by_month(self.level, self.unit.pk, months, self.period.end),
                 unit=_("activities"),
                 title=_("Activities by month"),
             ),

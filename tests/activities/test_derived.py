@@ -197,5 +197,9 @@ def test_saving_the_counters_does_not_read_the_unit(community):
         activity.save(update_fields=["places_taken"])
     tables = " ".join(query["sql"] for query in captured.captured_queries)
     assert "communities_community" not in tables and "communities_street" not in tables
-    (update,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
+    (update,) = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith('UPDATE "activities_activity"')
+    ]
     assert "unit_label" not in update

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from activities.models import Activity, ActivityPartner, CareLog, Signup, Tree, TreeAdoption
 from communities.models import CharitableResource, ResourceAllocation
+from governance_portal.dashboards import daily
 from services.models import Booking, JobSeeker, TimeSlot
 from tests.activities.factories import ActivityFactory
 from tests.factories import ResidentProfileFactory, UserFactory
@@ -134,7 +135,11 @@ def build_world(community, sibling_community, other_community, *, size: int = 1)
             released_by=staff,
             release_reason="取消",
         )
-        ResourceAllocation.objects.filter(pk__in=[kept.pk, released.pk]).update(allocated_at=on(11))
+        # Back-dated with an UPDATE (the dates are set on save): the day rows follow.
+        with daily.updating("communities.ResourceAllocation", [kept.pk, released.pk]):
+            ResourceAllocation.objects.filter(pk__in=[kept.pk, released.pk]).update(
+                allocated_at=on(11)
+            )
         # The service station
         station = ServiceStationFactory(community=community)
         item = ServiceItemFactory(provider=ServiceProviderFactory(station=station))
@@ -160,11 +165,13 @@ def build_world(community, sibling_community, other_community, *, size: int = 1)
         employed = JobSeekerFactory(station=station, status=JobSeeker.Status.EMPLOYED)
         waiting = JobSeekerFactory(station=station)
         old = JobSeekerFactory(station=station)
-        JobSeeker.objects.filter(pk__in=[employed.pk, waiting.pk]).update(registered_at=on(4))
-        JobSeeker.objects.filter(pk=employed.pk).update(employed_at=on(20))
-        JobSeeker.objects.filter(pk=old.pk).update(registered_at=on(4, month=8))
+        with daily.updating("services.JobSeeker", [employed.pk, waiting.pk, old.pk]):
+            JobSeeker.objects.filter(pk__in=[employed.pk, waiting.pk]).update(registered_at=on(4))
+            JobSeeker.objects.filter(pk=employed.pk).update(employed_at=on(20))
+            JobSeeker.objects.filter(pk=old.pk).update(registered_at=on(4, month=8))
         referral = ReferralFactory(seeker=employed)
-        type(referral).objects.filter(pk=referral.pk).update(referred_at=on(18))
+        with daily.updating("services.Referral", [referral.pk]):
+            type(referral).objects.filter(pk=referral.pk).update(referred_at=on(18))
         # Trees
         adopter = ResidentProfileFactory(community=community).user
         tree = Tree.objects.create(

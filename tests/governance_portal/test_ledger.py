@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from activities.models import Activity, ActivityPartner, CareLog, Signup, Tree, TreeAdoption
 from communities.models import CharitableResource, ResourceAllocation
+from governance_portal.dashboards import daily
 from services.models import Booking, JobPosting, JobSeeker, TimeSlot
 from tests.activities.factories import ActivityFactory
 from tests.conftest import client_for
@@ -214,7 +215,8 @@ def month_of_work(community, sibling_community, other_community, community_staff
         note="义诊物资",
         allocated_by=community_staff,
     )
-    ResourceAllocation.objects.filter(pk=allocation.pk).update(allocated_at=at(6))
+    with daily.updating("communities.ResourceAllocation", [allocation.pk]):  # back-dated
+        ResourceAllocation.objects.filter(pk=allocation.pk).update(allocated_at=at(6))
 
     # A booking at the community's station, a job seeker and a posting.
     station = ServiceStationFactory(community=community, name="恒大便民服务站")
@@ -226,7 +228,8 @@ def month_of_work(community, sibling_community, other_community, community_staff
         item=item, slot=slot, resident=resident, price=Decimal("15.00"), status=Booking.Status.DONE
     )
     seeker = JobSeekerFactory(station=station, name="周强", phone=SEEKER_PHONE)
-    JobSeeker.objects.filter(pk=seeker.pk).update(registered_at=at(8))
+    with daily.updating("services.JobSeeker", [seeker.pk]):
+        JobSeeker.objects.filter(pk=seeker.pk).update(registered_at=at(8))
     posting = JobPostingFactory(station=station, title="保洁员")
     JobPosting.objects.filter(pk=posting.pk).update(created_at=at(9))
 
@@ -559,7 +562,8 @@ def grow(size: int, community, sibling_community) -> None:
                 item=item, slot=slot, resident=UserFactory(), price=Decimal("10.00")
             )
             seeker = JobSeekerFactory(station=station)
-            JobSeeker.objects.filter(pk=seeker.pk).update(registered_at=at(8))
+            with daily.updating("services.JobSeeker", [seeker.pk]):
+                JobSeeker.objects.filter(pk=seeker.pk).update(registered_at=at(8))
             posting = JobPostingFactory(station=station)
             JobPosting.objects.filter(pk=posting.pk).update(created_at=at(9))
 

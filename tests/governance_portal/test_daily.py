@@ -1,0 +1,209 @@
+"""The dashboards' day rows (governance_portal.dashboards.daily) stay in step with what they
+count, whichever way it is written: every step below is done as staff and residents do it
+(pages and actions), then the rows kept so far must equal the rows made again from scratch
+(``daily.rebuild``), and the dashboard must show them."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from activities import actions
+from activities.models import Activity, CareLog, Signup, Tree
+from communities.models import Community
+from governance_portal.dashboards import daily
+from governance_portal.dashboards.figures import COMMUNITY, Figures, with_figures
+from governance_portal.dashboards.periods import Period
+from governance_portal.models import DayFigures
+from services.models import Booking, TimeSlot
+from tests.activities.factories import ActivityFactory
+from tests.communities.test_forces import make_resource
+from tests.conftest import client_for
+from tests.factories import ResidentProfileFactory
+from tests.services.factories import (
+    ServiceItemFactory,
+    ServiceProviderFactory,
+    ServiceStationFactory,
+)
+from tests.volunteers.factories import ServiceRecordFactory, VolunteerFactory
+
+FIELDS = [f.name for f in DayFigures._meta.fields if f.name not in {"id", "street", "community"}]
+
+
+def kept() -> dict:
+    """The day rows as kept, without the all-zero ones (a day whose rows went away)."""
+    rows = DayFigures.objects.values_list("community_id", "street_id", *FIELDS)
+    return {
+        (community, street, values[0]): values[1:]
+        for community, street, *values in rows
+        if any(values[1:])
+    }
+
+
+def assert_in_step() -> None:
+    before = kept()
+    daily.rebuild()
+    assert before == kept()
+
+
+def figures_of(community, day) -> Figures:
+    period = Period("range", day, day)
+    return Figures.of(
+        with_figures(Community.objects.filter(pk=community.pk), COMMUNITY, period).get()
+    )
+
+
+@pytest.fixture
+def activity(community, community_staff):
+    return ActivityFactory(community=community, created_by=community_staff, capacity=3)
+
+
+def post_signup(resident, activity, party_size=1):
+    return client_for(resident).post(
+        reverse("activities:signup_create", args=[activity.pk]),
+        {"party_size": party_size, "children_under_14": 0},
+    )
+
+
+def test_the_model_has_a_column_for_every_source_column():
+    assert set(FIELDS) - {"day"} == set(daily.COLUMNS)
+
+
+def test_signups_waiting_list_cancel_and_check_in_through_the_pages(
+    activity, community, community_staff
+):
+    day = timezone.localdate(activity.starts_at)
+    residents = [ResidentProfileFactory(community=community).user for _ in range(3)]
+    assert post_signup(residents[0], activity, 2).status_code == 302
+    assert post_signup(residents[1], activity, 1).status_code == 302
+    assert post_signup(residents[2], activity, 1).status_code == 302  # waits
+    assert_in_step()
+    assert (figures_of(community, day).signed_up, figures_of(community, day).capacity) == (3, 3)
+
+    first = Signup.objects.get(resident=residents[0])
+    client_for(residents[0]).post(reverse("activities:signup_cancel", args=[first.pk]))
+    assert_in_step()
+    assert figures_of(community, day).signed_up == 2  # the one waiting moved up
+
+    second = Signup.objects.get(resident=residents[1])
+    client_for(community_staff).post(
+        reverse("activities:attendance_mark", args=[second.pk]), {"attended": "1"}
+    )
+    assert_in_step()
+    assert figures_of(community, day).checked_in == 1
+
+
+def test_cancelling_an_activity_takes_it_and_its_check_ins_off_the_day(
+    activity, community, community_staff
+):
+    day = timezone.localdate(activity.starts_at)
+    resident = ResidentProfileFactory(community=community).user
+    post_signup(resident, activity)
+    actions.signup_mark_attendance(
+        signup=Signup.objects.get(resident=resident), attended=True, by=community_staff
+    )
+    assert figures_of(community, day).checked_in == 1
+
+    client_for(community_staff).post(
+        reverse("activities:activity_cancel", args=[activity.pk]), {"reason": "场地维修"}
+    )
+    assert_in_step()
+    figures = figures_of(community, day)
+    assert (figures.activities, figures.cancelled, figures.checked_in) == (0, 1, 0)
+
+
+def test_an_activity_moved_to_another_day_and_community_leaves_the_old_day(
+    activity, community, sibling_community
+):
+    old_day = timezone.localdate(activity.starts_at)
+    activity.starts_at += timedelta(days=40)
+    activity.ends_at += timedelta(days=40)
+    activity.community = sibling_community
+    activity.save()
+    assert_in_step()
+    assert figures_of(community, old_day).activities == 0
+    new_day = timezone.localdate(activity.starts_at)
+    assert figures_of(sibling_community, new_day).activities == 1
+
+
+def test_deleting_an_activity_takes_it_off_its_day(activity, community):
+    day = timezone.localdate(activity.starts_at)
+    assert figures_of(community, day).activities == 1
+    activity.delete()
+    assert_in_step()
+    assert figures_of(community, day).activities == 0
+
+
+def test_volunteer_hours_verified_on_the_queue_count_on_the_day_served(community, community_staff):
+    record = ServiceRecordFactory(
+        volunteer=VolunteerFactory(community=community), hours=Decimal("2.50")
+    )
+    assert figures_of(community, record.served_on).records_pending == 1
+    response = client_for(community_staff).post(
+        reverse("volunteers:record_verify", args=[record.pk]), {"evaluation": ""}
+    )
+    assert response.status_code == 302
+    assert_in_step()
+    figures = figures_of(community, record.served_on)
+    assert (figures.records_pending, figures.volunteer_hours) == (0, Decimal("2.50"))
+
+
+def test_bookings_resources_and_care_logs(community, community_staff, resident):
+    station = ServiceStationFactory(community=community)
+    item = ServiceItemFactory(provider=ServiceProviderFactory(station=station))
+    starts = timezone.now() + timedelta(days=2)
+    slot = TimeSlot.objects.create(
+        item=item, starts_at=starts, ends_at=starts + timedelta(minutes=30), capacity=5
+    )
+    booking = Booking.objects.create(
+        item=item, slot=slot, resident=resident, home_visit=True, address="3号楼", price=10
+    )
+    booking.status = Booking.Status.DONE
+    booking.save()
+    make_resource(community=community, value="800", received_on=timezone.localdate())
+    tree = Tree.objects.create(
+        community=community,
+        name="同心树 1号",
+        species="银杏",
+        planted_on=timezone.localdate(),
+        care_due_at=timezone.now() + timedelta(days=7),
+        created_by=community_staff,
+    )
+    log = CareLog.objects.create(tree=tree, kind="water", logged_by=community_staff)
+    assert log.community_id == community.pk  # the tree's, kept on the log
+    assert_in_step()
+    figures = figures_of(community, timezone.localdate(starts))
+    assert (figures.bookings_done, figures.home_visits_done) == (1, 1)
+    today = figures_of(community, timezone.localdate())
+    assert (today.resources_value, today.care_logs, today.trees_cared) == (
+        Decimal("800.00"),
+        1,
+        1,
+    )
+    booking.delete()
+    assert_in_step()
+
+
+def test_a_signup_locks_and_writes_its_day_row_once(activity, community):
+    """The signup rush pays for the day row: lock it, add up the day's activities, write."""
+    resident = ResidentProfileFactory(community=community).user
+    post_signup(ResidentProfileFactory(community=community).user, activity)  # the row exists
+    with CaptureQueriesContext(connection) as queries:
+        post_signup(resident, activity)
+    day_rows = [q["sql"] for q in queries if DayFigures._meta.db_table in q["sql"]]
+    assert len(day_rows) == 2  # the locking read and the update (the count reads activities)
+    assert Signup.objects.filter(activity=activity).count() == 2
+
+
+def test_refresh_day_figures_command_repairs_a_bulk_change(activity, community):
+    from django.core.management import call_command
+
+    day = timezone.localdate(activity.starts_at)
+    Activity.objects.filter(pk=activity.pk).update(attendance=7)  # no signal: the row is stale
+    assert figures_of(community, day).attendance == 0
+    call_command("refresh_day_figures", verbosity=0)
+    assert figures_of(community, day).attendance == 7
