@@ -254,6 +254,9 @@ class Trigger:
     fields: frozenset[str]
     via: str = ""
     new_counts: Callable[[models.Model], bool] = field(default=lambda instance: True)
+    #: For a save that can be told as column changes without counting again (the signup
+    #: counters): ``{column: change}``, or None to count the day again.
+    moves: Callable[[models.Model, object], dict[str, int] | None] | None = None
 
     def paths(self) -> tuple[str, str, str]:
         source = SOURCES[self.source]
@@ -282,8 +285,25 @@ ACTIVITY_FIELDS = frozenset(
         "has_charity",
     }
 )
+COUNTERS = {"places_taken", "waitlist_count", "updated_at"}
+
+
+def _places_moved(activity, update_fields) -> dict[str, int] | None:
+    """A signup, a cancellation or a promotion saves only the counters: the day's places move
+    by what the activity's did since it was read (under the signup's row lock)."""
+    if update_fields is None or not set(update_fields) <= COUNTERS:
+        return None
+    read = getattr(activity, "places_read", None)
+    if read is None:
+        return None
+    if activity.status in NOT_COUNTED:
+        return {}
+    moved = activity.places_taken - read
+    return {"signed_up": moved, "capped_taken": moved if activity.capacity is not None else 0}
+
+
 TRIGGERS = (
-    Trigger("activities.Activity", "activity", ACTIVITY_FIELDS),
+    Trigger("activities.Activity", "activity", ACTIVITY_FIELDS, moves=_places_moved),
     Trigger(
         "activities.Activity",
         "checked_in",
@@ -367,6 +387,25 @@ def refresh(source_name: str, keys: Iterable[Key]) -> None:
             DayFigures.objects.filter(pk=row.pk).update(
                 **{column: totals[f"{AS}{column}"] or 0 for column in source.columns}
             )
+
+
+def _day_row(key: Key) -> models.QuerySet:
+    from governance_portal.models import DayFigures
+
+    community, street, day = key
+    if community:
+        return DayFigures.objects.filter(community_id=community, day=day)
+    return DayFigures.objects.filter(community__isnull=True, street_id=street, day=day)
+
+
+def move(source_name: str, keys: Iterable[Key], changes: dict[str, int]) -> None:
+    """Add ``changes`` to these unit-days' columns in one UPDATE each (safe beside other
+    writers: the row is read again under its lock); a day without a row is counted."""
+    changes = {column: change for column, change in changes.items() if change}
+    for key in keys if changes else ():
+        added = _day_row(key).update(**{c: F(c) + change for c, change in changes.items()})
+        if not added:
+            refresh(source_name, [key])
 
 
 def _triggers(model: str, sources: set[str] | None) -> list[Trigger]:
@@ -458,6 +497,12 @@ def _after_save(sender, instance, created=False, raw=False, update_fields=None, 
         if created and not trigger.new_counts(instance):
             continue
         if not created and not _matters(trigger, update_fields):
+            continue
+        changes = (
+            None if created or trigger.moves is None else trigger.moves(instance, update_fields)
+        )
+        if changes is not None:
+            move(trigger.source, _key_of_instance(trigger, instance), changes)
             continue
         keys = before.get(trigger.source, set()) | _key_of_instance(trigger, instance)
         refresh(trigger.source, keys)

@@ -188,15 +188,27 @@ def test_bookings_resources_and_care_logs(community, community_staff, resident):
     assert_in_step()
 
 
-def test_a_signup_locks_and_writes_its_day_row_once(activity, community):
-    """The signup rush pays for the day row: lock it, add up the day's activities, write."""
-    resident = ResidentProfileFactory(community=community).user
-    post_signup(ResidentProfileFactory(community=community).user, activity)  # the row exists
+def test_a_signup_moves_its_day_row_by_one_update_and_a_waiting_one_not_at_all(activity, community):
+    """The signup rush pays one statement for the day row: the places move by what the
+    activity's did under its row lock, without counting the day again."""
+    day_table = DayFigures._meta.db_table
+    post_signup(ResidentProfileFactory(community=community).user, activity, 2)
     with CaptureQueriesContext(connection) as queries:
-        post_signup(resident, activity)
-    day_rows = [q["sql"] for q in queries if DayFigures._meta.db_table in q["sql"]]
-    assert len(day_rows) == 2  # the locking read and the update (the count reads activities)
-    assert Signup.objects.filter(activity=activity).count() == 2
+        post_signup(ResidentProfileFactory(community=community).user, activity)  # the last place
+    (statement,) = [q["sql"] for q in queries if day_table in q["sql"]]
+    assert statement.startswith("UPDATE")
+    with CaptureQueriesContext(connection) as queries:
+        post_signup(ResidentProfileFactory(community=community).user, activity)  # waits
+    assert [q["sql"] for q in queries if day_table in q["sql"]] == []
+    assert Signup.objects.filter(activity=activity, status="waitlisted").count() == 1
+    assert_in_step()
+
+
+def test_a_signup_on_a_day_without_a_row_counts_the_day(activity, community):
+    DayFigures.objects.all().delete()  # as if made outside the portal
+    post_signup(ResidentProfileFactory(community=community).user, activity)
+    day = timezone.localdate(activity.starts_at)
+    assert (figures_of(community, day).activities, figures_of(community, day).signed_up) == (1, 1)
 
 
 def test_refresh_day_figures_command_repairs_a_bulk_change(activity, community):
