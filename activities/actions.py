@@ -37,12 +37,16 @@ class SignupError(ValidationError):
 
 
 def _locked(activity: Activity) -> Activity:
-    # of=("self",): lock only the activity row (community is nullable: an outer join).
-    return (
-        Activity.objects.select_for_update(of=("self",))
-        .select_related("community", "street")
-        .get(pk=activity.pk)
-    )
+    """The activity read again under its row lock (fresh counters). Its community and street
+    are taken from ``activity`` when it holds them and they are still the row's, else read
+    on use: the signup rush pays no join and no second build of the units' columns."""
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    for name in ("community", "street"):
+        field = Activity._meta.get_field(name)
+        same = getattr(locked, field.attname) == getattr(activity, field.attname)
+        if same and field.is_cached(activity):
+            field.set_cached_value(locked, field.get_cached_value(activity))
+    return locked
 
 
 # --- activities ------------------------------------------------------------------------------
