@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.forms import PortalAdminAuthenticationForm
 from governance_portal import audit, logins, ratelimit
-from governance_portal.admin_scoping import ScopedModelAdmin
+from governance_portal.admin_scoping import ReadOnlyScopedAdmin, ScopedModelAdmin
 from governance_portal.models import AuditEvent, DayFigures, LoginThrottle, Notification
 
 admin.site.site_header = _("Five Forces Portal administration")
@@ -103,20 +103,10 @@ class LoginThrottleAdmin(ScopedModelAdmin):
 
 
 @admin.register(DayFigures)
-class DayFiguresAdmin(ScopedModelAdmin):
-    """Read-only, for administrators: the dashboards' day rows, kept by every write
-    (``manage.py refresh_day_figures`` makes them again)."""
+class DayFiguresAdmin(ReadOnlyScopedAdmin):
+    """For administrators (no scope path: staff do not see it): the dashboards' day rows,
+    kept by every write (``manage.py refresh_day_figures`` makes them again)."""
 
     list_display = ["day", "street", "community", "activities", "signed_up", "volunteer_hours"]
     list_select_related = ["street", "community"]
     date_hierarchy = "day"
-    readonly_fields = [field.name for field in DayFigures._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

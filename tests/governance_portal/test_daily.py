@@ -219,3 +219,19 @@ def test_refresh_day_figures_command_repairs_a_bulk_change(activity, community):
     assert figures_of(community, day).attendance == 0
     call_command("refresh_day_figures", verbosity=0)
     assert figures_of(community, day).attendance == 7
+
+
+def test_administrators_read_the_day_rows_in_the_admin_and_staff_do_not(
+    activity, admin_user, community_staff
+):
+    url = reverse("admin:governance_portal_dayfigures_changelist")
+    page = client_for(admin_user).get(url)
+    assert page.status_code == 200
+    assert len(page.context["cl"].result_list) == 1
+    row = page.context["cl"].result_list[0]
+    change = client_for(admin_user).post(
+        reverse("admin:governance_portal_dayfigures_change", args=[row.pk]), {"activities": 99}
+    )
+    assert change.status_code == 403  # nothing here changes a figure
+    assert DayFigures.objects.get(pk=row.pk).activities == 1
+    assert client_for(community_staff).get(url).status_code in {302, 403}
