@@ -36,10 +36,17 @@ class SignupError(ValidationError):
     """A signup rule said no; the message is for the resident."""
 
 
-def _locked(activity: Activity) -> Activity:
-    """The activity read again under its row lock (fresh counters). Its community and street
-    are taken from ``activity`` when it holds them and they are still the row's, else read
-    on use: the signup rush pays no join and no second build of the units' columns."""
+def _locked(activity: Activity, *, units_as_read: bool = False) -> Activity:
+    """The activity read again under its row lock (fresh counters), with its community and
+    street. A signup, which never writes the units, may take them from ``activity`` when it
+    holds them and they are still the row's (``units_as_read``): the rush then pays no join."""
+    if not units_as_read:
+        # of=("self",): lock only the activity row (community is nullable: an outer join).
+        return (
+            Activity.objects.select_for_update(of=("self",))
+            .select_related("community", "street")
+            .get(pk=activity.pk)
+        )
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
     for name in ("community", "street"):
         field = Activity._meta.get_field(name)
@@ -362,7 +369,7 @@ def signup_create(
     outside the signup window, until the activity ends.
     """
     _validate_party(party_size, children_under_14, guardian_consent)
-    activity = _locked(activity)
+    activity = _locked(activity, units_as_read=True)
     now = timezone.now()
     if by is None and not activity.signup_is_open(now):
         raise SignupError(_("Sign-up for this activity is not open."), code="closed")
@@ -417,7 +424,7 @@ def signup_cancel(*, signup: Signup, by) -> Signup:
 
     Residents may cancel until the activity's cut-off; staff may cancel at any time.
     """
-    activity = _locked(signup.activity)
+    activity = _locked(signup.activity, units_as_read=True)
     signup = Signup.objects.select_for_update().get(pk=signup.pk)
     if signup.status not in {Signup.Status.CONFIRMED, Signup.Status.WAITLISTED}:
         raise SignupError(_("This sign-up cannot be cancelled any more."), code="not_active")
@@ -485,7 +492,7 @@ def signup_mark_attendance(*, signup: Signup, attended: bool, by) -> Signup:
 @transaction.atomic
 def signup_self_checkin(*, activity: Activity, resident, token: str) -> Signup:
     """A resident scanned the activity's QR code during the activity."""
-    activity = _locked(activity)
+    activity = _locked(activity, units_as_read=True)
     if token != activity.checkin_token or not activity.checkin_is_open():
         raise SignupError(_("This check-in code is not valid now."), code="checkin_closed")
     signup = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from communities.models import SpecialGroup
+from governance_portal.dashboards import daily
 from services.actions.bookings import booking_close_for_anonymisation
 from services.actions.produce import reservation_cancel
 from services.models import Booking, JobSeeker, Reservation
@@ -24,7 +25,8 @@ def services_anonymise(*, user, name: str) -> None:
         resident=user, status=Reservation.Status.RESERVED
     ):
         reservation_cancel(reservation=reservation, by=user)
-    JobSeeker.objects.filter(user=user).update(
+    seekers = list(JobSeeker.objects.filter(user=user).values_list("pk", flat=True))
+    JobSeeker.objects.filter(pk__in=seekers).update(
         name=name,
         phone="",
         skills="",
@@ -33,4 +35,5 @@ def services_anonymise(*, user, name: str) -> None:
         share_consent=False,
         status=JobSeeker.Status.WITHDRAWN,
     )
+    daily.refresh_rows("services.JobSeeker", seekers)  # no longer counted as employed
     SpecialGroup.objects.current().filter(resident=user).update(revoked_at=timezone.now())

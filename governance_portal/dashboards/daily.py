@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
@@ -303,12 +303,19 @@ def _places_moved(activity, update_fields) -> dict[str, int] | None:
 
 
 TRIGGERS = (
-    Trigger("activities.Activity", "activity", ACTIVITY_FIELDS, moves=_places_moved),
+    Trigger(
+        "activities.Activity",
+        "activity",
+        ACTIVITY_FIELDS,
+        new_counts=lambda activity: activity.status != Activity.Status.DRAFT,
+        moves=_places_moved,
+    ),
     Trigger(
         "activities.Activity",
         "checked_in",
         frozenset({"status", "starts_at", "community", "street"}),
         via="activity__",
+        new_counts=lambda activity: False,  # nobody has checked in to a new activity
     ),
     Trigger(
         "activities.Signup",
@@ -343,6 +350,83 @@ TRIGGERS = (
     Trigger("activities.TreeAdoption", "adoptions", frozenset({"tree", "started_at"})),
     Trigger("activities.CareLog", "care_logs", frozenset({"community", "logged_at"})),
 )
+
+
+@dataclass(frozen=True)
+class Carrier:
+    """A row whose unit other counted rows take as theirs (a station for its bookings and job
+    seekers, a donation for its allocations): moving it to another unit moves their days."""
+
+    model: str
+    fields: tuple[str, ...]  # its unit fields
+    reaches: dict[str, str]  # source → lookup from the source's rows to this model
+
+
+CARRIERS = (
+    Carrier(
+        "services.ServiceStation",
+        ("community",),
+        {
+            "bookings": "slot__item__provider__station",
+            "seekers_registered": "station",
+            "seekers_employed": "station",
+            "referrals": "seeker__station",
+        },
+    ),
+    Carrier("communities.CharitableResource", ("community", "street"), {"allocated": "resource"}),
+)
+
+
+def _carried_keys(carrier: Carrier, pk: int) -> dict[str, set[Key]]:
+    keys = {}
+    for name, lookup in carrier.reaches.items():
+        source = SOURCES[name]
+        rows = (
+            source.queryset()
+            .filter(**{lookup: pk})
+            .annotate(_day=source.day_expression())
+            .values_list(source.community, source.street, "_day")
+            .distinct()
+        )
+        keys[name] = {_key(*row) for row in rows if row[1] is not None and row[2] is not None}
+    return keys
+
+
+def _carrier_before(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    carrier = next(c for c in CARRIERS if c.model == sender._meta.label)
+    names = _names(sender, update_fields)
+    if names is not None and not names & set(carrier.fields):
+        return
+    attnames = [sender._meta.get_field(name).attname for name in carrier.fields]
+    old = sender._default_manager.filter(pk=instance.pk).values_list(*attnames).first()
+    if old is not None and old != tuple(getattr(instance, name) for name in attnames):
+        setattr(instance, CARRIED, _carried_keys(carrier, instance.pk))
+
+
+def _carrier_after(sender, instance, raw=False, **kwargs) -> None:
+    before = instance.__dict__.pop(CARRIED, None)
+    if raw or before is None:
+        return
+    carrier = next(c for c in CARRIERS if c.model == sender._meta.label)
+    for name, keys in _carried_keys(carrier, instance.pk).items():
+        refresh(name, before[name] | keys)
+
+
+def _community_before(sender, instance, raw=False, **kwargs) -> None:
+    if not raw and instance.pk is not None and not instance._state.adding:
+        old = sender._default_manager.filter(pk=instance.pk).values_list("street_id").first()
+        instance.__dict__["_day_figures_street"] = old[0] if old else None
+
+
+def _community_after(sender, instance, raw=False, **kwargs) -> None:
+    """A community moved to another street takes its day rows along."""
+    from governance_portal.models import DayFigures
+
+    old = instance.__dict__.pop("_day_figures_street", None)
+    if not raw and old is not None and old != instance.street_id:
+        DayFigures.objects.filter(community=instance).update(street_id=instance.street_id)
 
 
 def _key(community, street, when) -> Key:
@@ -380,8 +464,12 @@ def refresh(source_name: str, keys: Iterable[Key]) -> None:
             community, street, day = key
             # The lock first: a writer on the same day waits here, then reads its rows after
             # the other's commit (a fresh snapshot per statement under READ COMMITTED).
+            unit = {"community_id": community} if community else {"street_id": street}
             row, _created = DayFigures.objects.select_for_update().get_or_create(
-                community_id=community, street_id=street, day=day
+                **unit,
+                **({} if community else {"community_id": None}),
+                day=day,
+                defaults={"street_id": street},
             )
             totals = source.on(key).aggregate(**source.aggregates())
             DayFigures.objects.filter(pk=row.pk).update(
@@ -437,24 +525,44 @@ def rebuild(registry=apps, using: str = DEFAULT_DB_ALIAS) -> int:
     migration that made the table, and ``manage.py refresh_day_figures``): a grouped query per
     source. Returns the rows written."""
     DayFigures = registry.get_model("governance_portal", "DayFigures")
+    Community = registry.get_model("communities", "Community")
+    kept = {f.name for f in DayFigures._meta.fields}  # a migration's model may have fewer
 
-    days: dict[Key, dict] = {}
-    for source in SOURCES.values():
-        grouped = (
-            source.queryset(registry)
-            .using(using)
-            .annotate(_community=F(source.community), _street=F(source.street))
-            .annotate(_day=source.day_expression(registry))
-            .order_by()
-            .values("_community", "_street", "_day")
-            .annotate(**source.aggregates())
-        )
-        for row in grouped:
-            if row["_street"] is None or row["_day"] is None:
-                continue
-            values = days.setdefault((row["_community"], row["_street"], row["_day"]), {})
-            values.update({column: row[f"{AS}{column}"] or 0 for column in source.columns})
     with transaction.atomic(using=using):
+        connection = connections[using]
+        if connection.vendor == "postgresql":  # no write counts into the rows being replaced
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {DayFigures._meta.db_table} IN EXCLUSIVE MODE")
+        streets = dict(Community.objects.using(using).values_list("pk", "street_id"))
+        days: dict[tuple, dict] = {}
+        for source in SOURCES.values():
+            grouped = (
+                source.queryset(registry)
+                .using(using)
+                .annotate(_community=F(source.community), _street=F(source.street))
+                .annotate(_day=source.day_expression(registry))
+                .order_by()
+                .values("_community", "_street", "_day")
+                .annotate(**source.aggregates())
+            )
+            for row in grouped:
+                community, street, day = row["_community"], row["_street"], row["_day"]
+                if street is None or day is None:
+                    continue
+                # A community's day is one row, under the community's street now.
+                key = (
+                    (community, streets.get(community, street), day)
+                    if community
+                    else (
+                        None,
+                        street,
+                        day,
+                    )
+                )
+                values = days.setdefault(key, {})
+                for column in source.columns:
+                    if column in kept:
+                        values[column] = values.get(column, 0) + (row[f"{AS}{column}"] or 0)
         DayFigures.objects.using(using).all().delete()
         DayFigures.objects.using(using).bulk_create(
             (
@@ -471,15 +579,24 @@ def rebuild(registry=apps, using: str = DEFAULT_DB_ALIAS) -> int:
 # Receivers -------------------------------------------------------------------------------------
 
 PENDING = "_day_figures_before"  # the unit-days an instance was on before its save or delete
+CARRIED = "_day_figures_carried"  # the unit-days of the rows a moved carrier takes along
 
 
 def _matters(trigger: Trigger, update_fields) -> bool:
     return update_fields is None or bool(trigger.fields & set(update_fields))
 
 
+def _names(sender, update_fields) -> set[str] | None:
+    """``update_fields`` as field names (``community_id`` → ``community``)."""
+    if update_fields is None:
+        return None
+    return {sender._meta.get_field(name).name for name in update_fields}
+
+
 def _before_save(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
     if raw or instance._state.adding or instance.pk is None:
         return
+    update_fields = _names(sender, update_fields)
     before = {}
     for trigger in _triggers_of(sender):
         fields = trigger.key_fields()
@@ -493,6 +610,7 @@ def _after_save(sender, instance, created=False, raw=False, update_fields=None, 
     if raw:
         return
     before = instance.__dict__.pop(PENDING, {})
+    update_fields = _names(sender, update_fields)
     for trigger in _triggers_of(sender):
         if created and not trigger.new_counts(instance):
             continue
@@ -526,6 +644,13 @@ def _triggers_of(model) -> list[Trigger]:
 
 
 def connect() -> None:
+    for carrier in CARRIERS:
+        model, uid = apps.get_model(carrier.model), f"day_figures:carrier:{carrier.model}"
+        pre_save.connect(_carrier_before, sender=model, dispatch_uid=f"{uid}:pre_save")
+        post_save.connect(_carrier_after, sender=model, dispatch_uid=f"{uid}:post_save")
+    community = apps.get_model("communities", "Community")
+    pre_save.connect(_community_before, sender=community, dispatch_uid="day_figures:community:pre")
+    post_save.connect(_community_after, sender=community, dispatch_uid="day_figures:community")
     for label in {trigger.model for trigger in TRIGGERS}:
         model = apps.get_model(label)
         uid = f"day_figures:{label}"

@@ -9,7 +9,7 @@ def fill(apps, schema_editor):
     ``manage.py refresh_day_figures``)."""
     from governance_portal.dashboards import daily
 
-    daily.rebuild(apps)
+    daily.rebuild(apps, using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):

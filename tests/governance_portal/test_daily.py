@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from activities import actions
 from activities.models import Activity, CareLog, Signup, Tree
-from communities.models import Community
+from communities.models import Community, ResourceAllocation
 from governance_portal.dashboards import daily
 from governance_portal.dashboards.figures import COMMUNITY, Figures, with_figures
 from governance_portal.dashboards.periods import Period
@@ -235,3 +235,52 @@ def test_administrators_read_the_day_rows_in_the_admin_and_staff_do_not(
     assert change.status_code == 403  # nothing here changes a figure
     assert DayFigures.objects.get(pk=row.pk).activities == 1
     assert client_for(community_staff).get(url).status_code in {302, 403}
+
+
+def test_a_station_or_a_donation_moved_to_another_community_takes_its_rows_along(
+    activity, community, sibling_community, community_staff, resident
+):
+    station = ServiceStationFactory(community=community)
+    item = ServiceItemFactory(provider=ServiceProviderFactory(station=station))
+    starts = timezone.now() + timedelta(days=2)
+    slot = TimeSlot.objects.create(
+        item=item, starts_at=starts, ends_at=starts + timedelta(minutes=30), capacity=5
+    )
+    Booking.objects.create(item=item, slot=slot, resident=resident, price=10)
+    resource = make_resource(community=community, value="500")
+    ResourceAllocation.objects.create(
+        resource=resource, activity=activity, value=Decimal("200"), allocated_by=community_staff
+    )
+    booked_on, today = timezone.localdate(starts), timezone.localdate()
+    assert figures_of(community, booked_on).bookings == 1
+    assert figures_of(community, today).allocations == 1
+
+    station.community = sibling_community
+    station.save()
+    resource.community = sibling_community
+    resource.save(update_fields=["community_id"])  # an attname names the field too
+
+    assert_in_step()
+    assert (
+        figures_of(community, booked_on).bookings,
+        figures_of(community, today).allocations,
+    ) == (
+        0,
+        0,
+    )
+    assert figures_of(sibling_community, booked_on).bookings == 1
+    assert figures_of(sibling_community, today).allocations == 1
+
+
+def test_a_community_moved_to_another_street_takes_its_day_rows_along(
+    activity, community, other_community
+):
+    community.street = other_community.street
+    community.save()
+    assert set(DayFigures.objects.filter(community=community).values_list("street", flat=True)) == {
+        other_community.street_id
+    }
+    daily.rebuild()  # a rebuild files the community's days under its street now
+    assert set(DayFigures.objects.filter(community=community).values_list("street", flat=True)) == {
+        other_community.street_id
+    }
