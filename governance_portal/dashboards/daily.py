@@ -10,8 +10,11 @@ The rows are kept in the transaction of every write of what they count: a receiv
 model a source reads (``TRIGGERS``) recomputes the columns of that source for the unit-days the
 written row was on before and is on after. Recomputing from the rows, not adding deltas, keeps a
 day right whatever wrote it; the summary row is locked first and the rows read in the next
-statement, so of two writers on the same day the second counts the first's rows. Writes that
-bypass signals (``QuerySet.update``) call ``refresh_rows`` themselves; bulk loads (the seeds)
+statement, so of two writers on the same day the second counts the first's rows. The one
+exception is the signup counters: their save moves the day's places by the difference
+(``Trigger.moves``), one UPDATE. A row whose unit other rows take as theirs (a station, a
+donation: ``CARRIERS``) moves their days when it moves. Writes that bypass signals
+(``QuerySet.update``) call ``refresh_rows`` or ``updating`` themselves; bulk loads (the seeds)
 call ``rebuild``, as does ``manage.py refresh_day_figures``.
 """
 
