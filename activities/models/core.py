@@ -22,6 +22,15 @@ from communities.models import Community, Street, new_token
 FORCE_FLAGS = ("has_organisation", "has_social_worker", "has_volunteers", "has_charity")
 
 
+def force_count():
+    """The forces an activity links as an expression over its row: the community (the
+    organiser) and one for each five-forces flag set (also usable on a migration's model)."""
+    count = models.Value(1)
+    for flag in FORCE_FLAGS:
+        count = count + models.Case(models.When(**{flag: True}, then=1), default=0)
+    return count
+
+
 class ActivityQuerySet(models.QuerySet):
     def public(self) -> ActivityQuerySet:
         """What anyone may see: published, completed or cancelled (never drafts)."""
@@ -56,14 +65,7 @@ class ActivityQuerySet(models.QuerySet):
     def with_forces(self) -> ActivityQuerySet:
         """Annotate ``force_count`` (1–5): the community (the organiser) always counts, the
         other four by the flags on the row (``has_organisation`` …, see ``refresh_forces``)."""
-
-        def one(flag):
-            return models.Case(models.When(**{flag: True}, then=1), default=0)
-
-        count = models.Value(1)
-        for flag in FORCE_FLAGS:
-            count = count + one(flag)
-        return self.annotate(force_count=count)
+        return self.annotate(force_count=force_count())
 
     def refresh_forces(self) -> int:
         """Set the five-forces flags of these activities from what they are made of, in one

@@ -33,6 +33,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.utils import timezone
 
 from activities.models import Activity
+from activities.models.core import force_count
 from services.models import Booking, JobSeeker
 from volunteers.models import ServiceRecord
 
@@ -98,15 +99,6 @@ def _activities(rows):
     return rows.exclude(status__in=NOT_COUNTED)
 
 
-def _forces_at_least_three():
-    from activities.models.core import FORCE_FLAGS
-
-    count = models.Value(1)
-    for flag in FORCE_FLAGS:
-        count = count + models.Case(models.When(**{flag: True}, then=1), default=0)
-    return count
-
-
 def _counted(condition: Q | None = None) -> Callable[[], models.Aggregate]:
     """Counted activities (neither drafts nor cancelled) meeting ``condition``."""
     condition = ~Q(status__in=NOT_COUNTED) & (condition or Q())
@@ -123,9 +115,7 @@ BOOKING_DONE, HOME = Q(status=Booking.Status.DONE), Q(home_visit=True)
 SOURCES: dict[str, Source] = {
     "activity": Source(
         "activities.Activity",
-        lambda rows: rows.exclude(status=Activity.Status.DRAFT).alias(
-            forces=_forces_at_least_three()
-        ),
+        lambda rows: rows.exclude(status=Activity.Status.DRAFT).alias(forces=force_count()),
         community="community",
         street="street",
         day="starts_at",
